@@ -1,0 +1,67 @@
+// Acquiring a WebGPU adapter and device: from the browser's navigator.gpu or an injected GPU
+// object (Node's `webgpu` package), asking for the adapter's own limits so that large
+// convolutions and sequences are not held to the WebGPU defaults.
+import { WgnnError } from '../errors.ts';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: AdapterSummary;
+  limits: Record<string, number>;
+  features: string[];
+}
+
+/** Limits raised from the WebGPU defaults to what the adapter supports. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+/** Features used when present: timestamp-query times kernels in profiles. */
+const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+
+const NO_WEBGPU =
+  'WebGPU is not available in this runtime. In a browser, use one with WebGPU enabled ' +
+  '(Chrome or Edge 113+, Safari 26+, Firefox 141+; headless Chromium needs --enable-unsafe-webgpu). ' +
+  "In Node, pass a GPU object: `import { create } from 'webgpu'; createEngine({ gpu: create([]) })`. " +
+  "Or run on the CPU reference: createEngine({ backend: 'cpu' }).";
+
+export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPowerPreference | undefined): Promise<AcquiredDevice> {
+  const source = gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!source) throw new WgnnError('createEngine', NO_WEBGPU);
+  const adapter = await source.requestAdapter(powerPreference ? { powerPreference } : undefined);
+  if (!adapter) {
+    throw new WgnnError(
+      'createEngine',
+      'WebGPU is present but no adapter was found (no supported GPU or driver). On a machine without a GPU, ' +
+        'Chromium provides SwiftShader with --enable-unsafe-webgpu; in Node set VK_ICD_FILENAMES to a Vulkan ' +
+        "driver such as /usr/lib/chromium/vk_swiftshader_icd.json. Or use createEngine({ backend: 'cpu' }).",
+    );
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'wgnn' });
+
+  const limits: Record<string, number> = {};
+  for (const key in device.limits) limits[key] = device.limits[key as keyof GPUSupportedLimits] as number;
+  const info = adapter.info;
+  return {
+    device,
+    adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
+    limits,
+    features: [...device.features].sort(),
+  };
+}

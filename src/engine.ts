@@ -1,0 +1,168 @@
+// The engine: owns a backend (a WebGPU device, or the CPU reference), makes tensors, and runs
+// ops on them. Every op goes through the same path: infer (validate + shapes), then either the
+// GPU plan or the CPU reference.
+import { acquireDevice, type AdapterSummary } from './device/acquire.ts';
+import { WgnnError } from './errors.ts';
+import { resolveActivation, type Activation, type ActivationKind } from './ops/activation/kinds.ts';
+import { activationOp } from './ops/activation/op.ts';
+import { binaryOp, type BinaryOp } from './ops/binary/op.ts';
+import type { HostTensor } from './ops/host-tensor.ts';
+import { matmulOp, type MatmulVariant } from './ops/matmul/op.ts';
+import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
+import { softmaxOp } from './ops/softmax/op.ts';
+import { GpuExecutor } from './runtime/gpu-executor.ts';
+import { checkShape, formatShape, sizeOf } from './shape.ts';
+import { Tensor, type TensorData, type TensorOwner } from './tensor.ts';
+import type { DType } from './tensor-spec.ts';
+
+export interface EngineOptions {
+  /** 'webgpu' (default) runs kernels on the GPU; 'cpu' runs the CPU reference through the same API. */
+  backend?: 'webgpu' | 'cpu';
+  /** A WebGPU entry point for runtimes without navigator.gpu (Node: `create([])` from the `webgpu` package). */
+  gpu?: GPU;
+  powerPreference?: GPUPowerPreference;
+  /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
+  variants?: { matmul?: MatmulVariant };
+  /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */
+  poisonOutputs?: boolean;
+}
+
+export interface EngineInfo {
+  backend: 'webgpu' | 'cpu';
+  adapter: AdapterSummary | null;
+  limits: Record<string, number>;
+  features: string[];
+}
+
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  /** Added to every output row; broadcastable to [M, N]. */
+  bias?: Tensor;
+  activation?: Activation | ActivationKind;
+}
+
+let nextEngineId = 1;
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const backend = options.backend ?? 'webgpu';
+  if (backend === 'cpu') return new Engine(options, null);
+  if (backend !== 'webgpu') throw new WgnnError('createEngine', `unknown backend '${String(backend)}'; use 'webgpu' or 'cpu'`);
+  const acquired = await acquireDevice(options.gpu, options.powerPreference);
+  const executor = new GpuExecutor(acquired, { poisonOutputs: options.poisonOutputs ?? false });
+  const engine = new Engine(options, executor);
+  Object.assign(engine.info, { adapter: acquired.adapter, limits: acquired.limits, features: acquired.features });
+  return engine;
+}
+
+export class Engine implements TensorOwner {
+  readonly id = nextEngineId++;
+  readonly info: EngineInfo;
+  private readonly planContext: PlanContext;
+
+  /** @internal Use createEngine(). */
+  constructor(
+    options: EngineOptions,
+    private readonly gpu: GpuExecutor | null,
+  ) {
+    this.info = { backend: gpu ? 'webgpu' : 'cpu', adapter: null, limits: {}, features: [] };
+    this.planContext = {
+      limits: gpu?.limits ?? { maxStorageBufferBindingSize: 2 ** 31, maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
+      forcedVariants: { ...options.variants },
+    };
+  }
+
+  /** Number of GPU dispatches encoded by this engine so far. */
+  get dispatchCount(): number {
+    return this.gpu?.dispatchCount ?? 0;
+  }
+
+  /** Makes a tensor; `data` must hold exactly one value per element (zeros when omitted). */
+  tensor(shape: readonly number[], data?: ArrayLike<number> | TensorData, dtype?: DType): Tensor {
+    const where = `tensor ${formatShape(shape)}`;
+    checkShape(where, shape);
+    const type: DType = dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
+    if (type !== 'float32' && type !== 'int32') throw new WgnnError(where, `unsupported dtype '${String(type)}'; use float32 or int32`);
+    const count = sizeOf(shape);
+    if (data !== undefined && data.length !== count) {
+      throw new WgnnError(where, `data has ${data.length} values but the shape needs ${count}`);
+    }
+    const values = type === 'int32' ? new Int32Array(count) : new Float32Array(count);
+    if (data !== undefined) values.set(data);
+    if (!this.gpu) return new Tensor(this, shape, type, { kind: 'cpu', data: values });
+    return new Tensor(this, shape, type, { kind: 'gpu', buffer: this.gpu.upload(`tensor${formatShape(shape)}`, values) });
+  }
+
+  matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+    const activation = resolveActivation('matmul', options.activation);
+    const attrs = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false, activation };
+    return this.execute('matmul', matmulOp, [a, b, options.bias], attrs)[0];
+  }
+
+  activation(x: Tensor, activation: Activation | ActivationKind): Tensor {
+    const resolved = resolveActivation('activation', activation);
+    return this.execute(resolved.kind, activationOp, [x], resolved)[0];
+  }
+
+  add(a: Tensor, b: Tensor): Tensor {
+    return this.binary('add', a, b);
+  }
+  sub(a: Tensor, b: Tensor): Tensor {
+    return this.binary('sub', a, b);
+  }
+  mul(a: Tensor, b: Tensor): Tensor {
+    return this.binary('mul', a, b);
+  }
+  div(a: Tensor, b: Tensor): Tensor {
+    return this.binary('div', a, b);
+  }
+
+  softmax(x: Tensor, axis = -1): Tensor {
+    return this.execute('softmax', softmaxOp, [x], { axis, log: false })[0];
+  }
+
+  logSoftmax(x: Tensor, axis = -1): Tensor {
+    return this.execute('logSoftmax', softmaxOp, [x], { axis, log: true })[0];
+  }
+
+  /** Releases the device (WebGPU) or nothing (CPU). Tensors of this engine become unusable. */
+  dispose(): void {
+    this.gpu?.destroy();
+  }
+
+  /** @internal */
+  async read(tensor: Tensor): Promise<TensorData> {
+    const storage = tensor.storage('tensor.data()');
+    if (storage.kind === 'cpu') return storage.data.slice();
+    return this.gpu!.read(storage.buffer, tensor.size, tensor.dtype);
+  }
+
+  private binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+    return this.execute(op, binaryOp, [a, b], { op })[0];
+  }
+
+  private execute<A>(where: string, op: OpDefinition<A>, inputs: (Tensor | undefined)[], attrs: A): Tensor[] {
+    for (const t of inputs) {
+      if (!t) continue;
+      if (!(t instanceof Tensor)) throw new WgnnError(where, `inputs must be wgnn Tensors, got ${String(t)}`);
+      t.storage(where);
+      if (t.owner !== this) throw new WgnnError(where, `tensor ${formatShape(t.shape)} belongs to another engine`);
+    }
+    this.gpu?.checkAlive();
+    const specs: (TensorSpec | undefined)[] = inputs.map((t) => t && { shape: [...t.shape], dtype: t.dtype });
+    const outputs = op.infer(where, specs, attrs);
+    if (!this.gpu) {
+      const hosts = inputs.map((t): HostTensor | undefined => {
+        if (!t) return undefined;
+        const data = (t.storage(where) as { data: TensorData }).data;
+        return { shape: [...t.shape], data: data as Float32Array };
+      });
+      return op.reference(hosts, attrs).map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data }));
+    }
+    const plan = op.plan(specs, outputs, attrs, this.planContext);
+    const buffers = inputs.map((t) => t && (t.storage(where) as { buffer: GPUBuffer }).buffer);
+    return this.gpu
+      .run(where, plan, buffers, outputs)
+      .map((buffer, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'gpu', buffer }));
+  }
+}

@@ -1,0 +1,10 @@
+// The public API of wgnn.
+export { createEngine, Engine } from './engine.ts';
+export type { EngineInfo, EngineOptions, MatmulOptions } from './engine.ts';
+export { Tensor } from './tensor.ts';
+export type { TensorData } from './tensor.ts';
+export type { DType } from './tensor-spec.ts';
+export { ACTIVATIONS } from './ops/activation/kinds.ts';
+export type { Activation, ActivationKind } from './ops/activation/kinds.ts';
+export { DeviceLostError, WgnnError } from './errors.ts';
+export type { AdapterSummary } from './device/acquire.ts';

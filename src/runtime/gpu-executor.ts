@@ -1,0 +1,134 @@
+// Runs op plans on a WebGPU device, one op at a time (eager mode): allocates the outputs,
+// encodes every dispatch of the plan into one command encoder, submits once, and reads back
+// through a staging buffer. Device loss turns pending and later work into DeviceLostError.
+import type { AcquiredDevice } from '../device/acquire.ts';
+import { DeviceLostError, WgnnError } from '../errors.ts';
+import type { BindingRef, DeviceLimits, OpPlan, TensorSpec } from '../ops/op.ts';
+import { sizeOf } from '../shape.ts';
+import type { TensorData } from '../tensor.ts';
+import { BYTES_PER_ELEMENT, type DType } from '../tensor-spec.ts';
+import { BufferUsage, MAP_MODE_READ } from './gpu-flags.ts';
+import { packParams, paramsLayout } from './params.ts';
+import { PipelineCache } from './pipelines.ts';
+
+const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+
+export interface GpuExecutorOptions {
+  /** Fill every output buffer with NaN before its dispatch, so an element a kernel forgets to write shows up. */
+  poisonOutputs: boolean;
+}
+
+export class GpuExecutor {
+  readonly device: GPUDevice;
+  readonly limits: DeviceLimits;
+  readonly pipelines: PipelineCache;
+  /** Dispatches encoded so far: tests count them, profiles report them. */
+  dispatchCount = 0;
+  private lostError: DeviceLostError | null = null;
+  private readonly lost: Promise<never>;
+  private readonly unusedBinding: GPUBuffer;
+
+  constructor(acquired: AcquiredDevice, private readonly options: GpuExecutorOptions) {
+    this.device = acquired.device;
+    this.limits = acquired.limits as unknown as DeviceLimits;
+    this.pipelines = new PipelineCache(this.device);
+    this.lost = this.device.lost.then((info) => {
+      this.lostError = new DeviceLostError(info.reason, info.message);
+      throw this.lostError;
+    });
+    this.lost.catch(() => {}); // observed by read(); never an unhandled rejection
+    this.unusedBinding = this.createBuffer('wgnn:unused-binding', 16);
+  }
+
+  checkAlive(): void {
+    if (this.lostError) throw this.lostError;
+  }
+
+  createBuffer(label: string, bytes: number): GPUBuffer {
+    this.checkAlive();
+    if (bytes > this.limits.maxStorageBufferBindingSize) {
+      throw new WgnnError(label, `needs a ${bytes}-byte buffer, past the device's maxStorageBufferBindingSize of ${this.limits.maxStorageBufferBindingSize}`);
+    }
+    // Storage bindings cannot be empty and must be 4-byte multiples.
+    const size = Math.max(16, Math.ceil(bytes / 4) * 4);
+    return this.device.createBuffer({ label, size, usage: TENSOR_USAGE });
+  }
+
+  upload(label: string, data: TensorData): GPUBuffer {
+    const buffer = this.createBuffer(label, data.byteLength);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /** Encodes and submits `plan`; `outputs` are fresh buffers for `outputSpecs`, returned to the caller. */
+  run(label: string, plan: OpPlan, inputs: (GPUBuffer | undefined)[], outputSpecs: TensorSpec[]): GPUBuffer[] {
+    this.checkAlive();
+    const outputs = outputSpecs.map((spec, i) => this.createBuffer(`${label}:out${i}`, sizeOf(spec.shape) * BYTES_PER_ELEMENT[spec.dtype]));
+    if (this.options.poisonOutputs) {
+      outputs.forEach((buffer) => this.device.queue.writeBuffer(buffer, 0, new Float32Array(buffer.size / 4).fill(NaN)));
+    }
+    const scratch = plan.scratchBytes.map((bytes, i) => this.createBuffer(`${label}:scratch${i}`, bytes));
+    const uniforms: GPUBuffer[] = [];
+    const resolve = (ref: BindingRef): GPUBuffer => {
+      if ('input' in ref) {
+        const buffer = inputs[ref.input];
+        if (!buffer) throw new Error(`${label}: plan binds missing input ${ref.input}`);
+        return buffer;
+      }
+      if ('output' in ref) return outputs[ref.output];
+      if ('scratch' in ref) return scratch[ref.scratch];
+      return this.unusedBinding;
+    };
+
+    const encoder = this.device.createCommandEncoder({ label });
+    for (const dispatch of plan.dispatches) {
+      const layout = paramsLayout(dispatch.shader.name, dispatch.shader.code);
+      const uniform = this.device.createBuffer({ label: `${label}:params`, size: layout.byteSize, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(uniform, 0, packParams(dispatch.shader.name, layout, dispatch.params));
+      uniforms.push(uniform);
+      const pipeline = this.pipelines.get(dispatch);
+      const bindGroup = this.device.createBindGroup({
+        label,
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [uniform, ...dispatch.bindings.map(resolve)].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      const pass = encoder.beginComputePass({ label });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...dispatch.workgroups);
+      pass.end();
+      this.dispatchCount++;
+    }
+    this.device.queue.submit([encoder.finish()]);
+    // Safe right after submit: WebGPU keeps destroyed buffers alive for work already submitted.
+    for (const buffer of [...uniforms, ...scratch]) buffer.destroy();
+    return outputs;
+  }
+
+  async read(buffer: GPUBuffer, count: number, dtype: DType): Promise<TensorData> {
+    this.checkAlive();
+    const bytes = count * BYTES_PER_ELEMENT[dtype];
+    const staging = this.device.createBuffer({ label: 'wgnn:readback', size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'wgnn:readback' });
+      if (bytes > 0) encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+      this.device.queue.submit([encoder.finish()]);
+      await Promise.race([staging.mapAsync(MAP_MODE_READ), this.lost]);
+      const copy = staging.getMappedRange(0, bytes).slice(0);
+      staging.unmap();
+      return dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+    } catch (error) {
+      // mapAsync fails with an AbortError when the device goes away during the wait; give the
+      // lost promise a moment to settle so the caller gets the reason, not a bare AbortError.
+      if (!this.lostError) await Promise.race([this.lost.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
+      throw this.lostError ?? error;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.unusedBinding.destroy();
+    this.device.destroy();
+  }
+}

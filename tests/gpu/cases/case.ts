@@ -1,0 +1,17 @@
+// What a GPU test case is: a name and a function that runs it in a page with WebGPU, comparing
+// the GPU result with the CPU reference and throwing a diagnosing error on a mismatch.
+import type { Engine, EngineOptions } from '../../../src/index.ts';
+
+export interface CaseContext {
+  /** A WebGPU engine that poisons outputs with NaN, one per distinct set of forced variants. */
+  engine(variants?: EngineOptions['variants']): Promise<Engine>;
+}
+
+export interface GpuCase {
+  name: string;
+  run(ctx: CaseContext): Promise<void>;
+}
+
+export function product(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}

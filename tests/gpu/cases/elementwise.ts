@@ -1,0 +1,85 @@
+// Activations, broadcasting binary ops and softmax on the GPU vs the CPU reference.
+import { ACTIVATIONS, type Activation, type ActivationKind } from '../../../src/index.ts';
+import { resolveActivation } from '../../../src/ops/activation/kinds.ts';
+import { activationReference } from '../../../src/ops/activation/reference.ts';
+import { binaryReference, type BinaryOp } from '../../../src/ops/binary/reference.ts';
+import { softmaxReference } from '../../../src/ops/softmax/reference.ts';
+import { expectClose, F32, reduction } from '../../harness/compare.ts';
+import { Random, seedOf } from '../../harness/random.ts';
+import { product, type GpuCase } from './case.ts';
+
+function activationCase(activation: Activation, shape: number[]): GpuCase {
+  const name = `activation ${activation.kind}${activation.alpha !== undefined ? `(${activation.alpha}, ${activation.beta})` : ''} [${shape}]`;
+  return {
+    name,
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const rng = new Random(seedOf(name));
+      // [-8, 8) reaches the saturated ends of sigmoid/tanh/softplus as well as the middle.
+      const x = { shape, data: rng.floats(product(shape), -8, 8) };
+      const expected = activationReference(x, resolveActivation('test', activation));
+      const out = engine.activation(engine.tensor(shape, x.data), activation);
+      expectClose(name, await out.data(), expected.data, F32, { seed: rng.seed, shape });
+    },
+  };
+}
+
+function binaryCase(op: BinaryOp, aShape: number[], bShape: number[]): GpuCase {
+  const name = `${op} [${aShape}] [${bShape}]`;
+  return {
+    name,
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const rng = new Random(seedOf(name));
+      const a = { shape: aShape, data: rng.floats(product(aShape)) };
+      // Divisors kept away from 0 so the comparison is of arithmetic, not of overflow.
+      const b = { shape: bShape, data: rng.floats(product(bShape), 0.5, 2).map((v) => (rng.next() < 0.5 ? -v : v)) };
+      const expected = binaryReference(op, a, b);
+      const out = engine[op](engine.tensor(aShape, a.data), engine.tensor(bShape, b.data));
+      if (out.shape.join() !== expected.shape.join()) throw new Error(`${name}: shape [${out.shape}] != [${expected.shape}]`);
+      expectClose(name, await out.data(), expected.data, F32, { seed: rng.seed, shape: expected.shape });
+    },
+  };
+}
+
+function softmaxCase(log: boolean, shape: number[], axis: number): GpuCase {
+  const name = `${log ? 'logSoftmax' : 'softmax'} [${shape}] axis ${axis}`;
+  return {
+    name,
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const rng = new Random(seedOf(name));
+      // Large magnitudes: without the max subtraction exp() would overflow.
+      const x = { shape, data: rng.floats(product(shape), -60, 60) };
+      const normalized = axis < 0 ? axis + shape.length : axis;
+      const expected = softmaxReference(x, normalized, log);
+      const t = engine.tensor(shape, x.data);
+      const out = log ? engine.logSoftmax(t, axis) : engine.softmax(t, axis);
+      expectClose(name, await out.data(), expected.data, reduction(shape[normalized]), { seed: rng.seed, shape });
+    },
+  };
+}
+
+const ACTIVATION_SHAPES = [[1], [7], [3, 5, 17], [1025]];
+const CUSTOM_PARAMS: Activation[] = [
+  { kind: 'leakyRelu', alpha: 0.3 },
+  { kind: 'elu', alpha: 0.5 },
+  { kind: 'selu', alpha: 1.5, beta: 1.2 },
+  { kind: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 },
+  { kind: 'clip', alpha: -1.5, beta: 2.5 },
+  { kind: 'clip', alpha: 0, beta: 0 },
+];
+
+const BINARY_SHAPES: [number[], number[]][] = [
+  [[1], [1]], [[7], [7]], [[3, 5], [5]], [[3, 5], [3, 1]], [[2, 1, 4], [3, 1]], [[], [4, 3]],
+  [[2, 3, 1, 5], [1, 1, 4, 1]], [[1, 2, 1, 2, 1, 2, 1, 3], [2, 1, 2, 1, 2, 1, 2, 1]], [[33, 65], [33, 65]],
+];
+
+const SOFTMAX_SHAPES: [number[], number][] = [[[1], 0], [[7], -1], [[3, 5], 1], [[3, 5], 0], [[2, 3, 4], 1], [[2, 3, 4], -3], [[4, 257], -1], [[2, 1, 5], 1]];
+
+export const elementwiseCases: GpuCase[] = [
+  ...(Object.keys(ACTIVATIONS) as ActivationKind[]).flatMap((kind) => ACTIVATION_SHAPES.map((s) => activationCase({ kind }, s))),
+  ...CUSTOM_PARAMS.map((a) => activationCase(a, [5, 13])),
+  ...(['add', 'sub', 'mul', 'div'] as BinaryOp[]).flatMap((op) => BINARY_SHAPES.map(([a, b]) => binaryCase(op, a, b))),
+  ...[false, true].flatMap((log) => SOFTMAX_SHAPES.map(([s, axis]) => softmaxCase(log, s, axis))),
+];

@@ -1,0 +1,11 @@
+// Every suite of GPU cases, by name. The Node side lists them; the test page runs them.
+import type { GpuCase } from './case.ts';
+import { elementwiseCases } from './elementwise.ts';
+import { engineCases } from './engine.ts';
+import { matmulCases } from './matmul.ts';
+
+export const SUITES: Record<string, GpuCase[]> = {
+  matmul: matmulCases,
+  elementwise: elementwiseCases,
+  engine: engineCases,
+};
