@@ -1,0 +1,36 @@
+// Checks over the .wgsl files themselves: each declares its Params, and every copy of the
+// activation epilogue is identical to the canonical one in activation.wgsl.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { paramsLayout } from '../../src/runtime/params.ts';
+
+const SHADERS = resolve(import.meta.dirname, '../../shaders');
+const files = readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl'));
+const source = (f: string) => readFileSync(join(SHADERS, f), 'utf8');
+const activateBlock = (code: string) => /\/\/ BEGIN activate\n[\s\S]*?\/\/ END activate/.exec(code)?.[0];
+
+describe('shader sources', () => {
+  it('there are shaders to check', () => {
+    expect(files.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const file of files) {
+    it(`${file} opens with a comment and has a readable Params struct`, () => {
+      const code = source(file);
+      expect(code.startsWith('//')).toBe(true);
+      expect(paramsLayout(file, code).fields.length).toBeGreaterThan(0);
+    });
+
+    const block = activateBlock(source(file));
+    if (block) {
+      it(`${file} carries the canonical activate() copy`, () => {
+        expect(block).toBe(activateBlock(source('activation.wgsl')));
+      });
+    } else {
+      it(`${file} either has no ACTIVATION override or carries activate()`, () => {
+        expect(source(file)).not.toMatch(/override ACTIVATION/);
+      });
+    }
+  }
+});
