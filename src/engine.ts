@@ -72,6 +72,11 @@ export class Engine implements TensorOwner {
     };
   }
 
+  /** The WebGPU device (null on the CPU backend), for interop with other WebGPU code. */
+  get device(): GPUDevice | null {
+    return this.gpu?.device ?? null;
+  }
+
   /** Number of GPU dispatches encoded by this engine so far. */
   get dispatchCount(): number {
     return this.gpu?.dispatchCount ?? 0;

@@ -3,9 +3,11 @@ import type { GpuCase } from './case.ts';
 import { elementwiseCases } from './elementwise.ts';
 import { engineCases } from './engine.ts';
 import { matmulCases } from './matmul.ts';
+import { shaderCases } from './shaders.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
   elementwise: elementwiseCases,
   engine: engineCases,
+  shaders: shaderCases,
 };

@@ -1,0 +1,44 @@
+// `npm run bench`: serves the benchmark page with Vite, opens it in headless Chromium (WebGPU on
+// whatever adapter is there) and prints kernel timings. Results go to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createServer } from 'vite';
+import { findChrome, launchChrome } from '../tests/harness/chrome.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SIZES = [256, 512, 1024];
+const VARIANTS = ['regtile', 'shared'] as const;
+
+async function main(): Promise<void> {
+  const chrome = findChrome();
+  if (!chrome) throw new Error('no Chromium found: set CHROME_PATH or apt-get install -y chromium');
+  const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false } });
+  await server.listen();
+  const browser = await launchChrome(chrome);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.resolvedUrls!.local[0]}bench/kernels.html`);
+    await page.waitForSelector('body[data-ready]');
+    const adapter = await page.evaluate(() => (window as any).wgnnBench.adapter());
+    console.log(`adapter: ${adapter}`);
+    const rows: Record<string, unknown>[] = [];
+    for (const size of SIZES) {
+      for (const variant of VARIANTS) {
+        const reps = size >= 1024 ? 5 : 10;
+        const t = await page.evaluate((v, s, r) => (window as any).wgnnBench.matmul(v, s, s, s, r), variant, size, reps);
+        rows.push({ kernel: `matmul ${size}`, variant, ...t });
+        console.log(`matmul ${size}x${size}x${size} ${variant.padEnd(8)} warm ${t.warmMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}), first ${t.firstMs.toFixed(1)} ms, ${t.gflops.toFixed(2)} GFLOP/s`);
+      }
+    }
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/kernels.json'), JSON.stringify({ adapter, rows }, null, 2));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
