@@ -1,7 +1,9 @@
 // Batched matmul, register-tiled: each invocation computes a 4x4 block of the output straight
 // from storage, with no workgroup memory and no barriers; the 16 accumulators stay in registers.
 // On CPU-like adapters (SwiftShader) this beats shared-memory tiling, whose barriers are costly.
-//   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[m, n])
+//   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[z, m, n])
+// A, B and out are strided views (row lengths lda, ldb, ldc; per-batch strides), so the same
+// kernel serves plain matmul, grouped 1x1 convolution, and the GEMM after im2col.
 // Rows and columns past the edge are clamped for loading and skipped for storing, so any M, N, K
 // works without branches in the inner loop.
 
@@ -9,11 +11,17 @@ struct Params {
   M: u32,
   N: u32,
   K: u32,
-  batchShape: vec4<u32>,     // output batch dims, right-aligned, padded with 1
+  lda: u32,                  // row lengths of the stored A, B and output matrices
+  ldb: u32,
+  ldc: u32,
+  batchShape: vec4<u32>,     // batch dims, right-aligned, padded with 1; z enumerates them
   aBatchStrides: vec4<u32>,  // elements between A matrices per batch dim; 0 where A broadcasts
   bBatchStrides: vec4<u32>,
-  biasStrideM: u32,          // bias[m, n] = bias[m * biasStrideM + n * biasStrideN]
+  outBatchStride: u32,       // elements between output matrices of consecutive z
+  outOffset: u32,            // where output row 0 of batch 0 lives
+  biasStrideM: u32,          // bias[z, m, n] = bias[z * biasStrideZ + m * biasStrideM + n * biasStrideN]
   biasStrideN: u32,
+  biasStrideZ: u32,
   alpha: f32,                // activation parameters
   beta: f32,
 }
@@ -26,10 +34,10 @@ override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA, M, K], or [batchA, K, M] if TRANSPOSE_A
-@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB, K, N], or [batchB, N, K] if TRANSPOSE_B
-@group(0) @binding(3) var<storage, read> bias: array<f32>;       // broadcast to [M, N]
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch, M, N]
+@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
+@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
+@group(0) @binding(3) var<storage, read> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch][M rows of ldc] from outOffset
 
 // BEGIN activate
 // erf by Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, below float32 resolution near 1.
@@ -59,13 +67,13 @@ fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
 // END activate
 
 fn loadA(base: u32, m: u32, k: u32) -> f32 {
-  if (TRANSPOSE_A) { return a[base + k * params.M + m]; }
-  return a[base + m * params.K + k];
+  if (TRANSPOSE_A) { return a[base + k * params.lda + m]; }
+  return a[base + m * params.lda + k];
 }
 
 fn loadB(base: u32, k: u32, n: u32) -> f32 {
-  if (TRANSPOSE_B) { return b[base + n * params.K + k]; }
-  return b[base + k * params.N + n];
+  if (TRANSPOSE_B) { return b[base + n * params.ldb + k]; }
+  return b[base + k * params.ldb + n];
 }
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
@@ -100,7 +108,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 
   let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  let outBase = gid.z * params.M * params.N;
+  let outBase = params.outOffset + gid.z * params.outBatchStride;
   for (var i = 0u; i < 4u; i++) {
     let m = row0 + i;
     if (m >= params.M) { break; }
@@ -108,8 +116,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       let n = col0 + j;
       if (n >= params.N) { break; }
       var v = accs[i][j];
-      if (HAS_BIAS) { v += bias[m * params.biasStrideM + n * params.biasStrideN]; }
-      out[outBase + m * params.N + n] = activate(v, params.alpha, params.beta);
+      if (HAS_BIAS) { v += bias[gid.z * params.biasStrideZ + m * params.biasStrideM + n * params.biasStrideN]; }
+      out[outBase + m * params.ldc + n] = activate(v, params.alpha, params.beta);
     }
   }
 }

@@ -3,17 +3,25 @@
 // each element is fetched from storage once per tile; each invocation then accumulates a 4x4
 // block from the shared slices. This is the design that wins on real GPUs (fast workgroup
 // memory, cheap barriers); on SwiftShader the register-tiled kernel is faster.
-//   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[m, n])
+//   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[z, m, n])
+// A, B and out are strided views (row lengths lda, ldb, ldc; per-batch strides), so the same
+// kernel serves plain matmul, grouped 1x1 convolution, and the GEMM after im2col.
 
 struct Params {
   M: u32,
   N: u32,
   K: u32,
-  batchShape: vec4<u32>,     // output batch dims, right-aligned, padded with 1
+  lda: u32,                  // row lengths of the stored A, B and output matrices
+  ldb: u32,
+  ldc: u32,
+  batchShape: vec4<u32>,     // batch dims, right-aligned, padded with 1; z enumerates them
   aBatchStrides: vec4<u32>,  // elements between A matrices per batch dim; 0 where A broadcasts
   bBatchStrides: vec4<u32>,
-  biasStrideM: u32,          // bias[m, n] = bias[m * biasStrideM + n * biasStrideN]
+  outBatchStride: u32,       // elements between output matrices of consecutive z
+  outOffset: u32,            // where output row 0 of batch 0 lives
+  biasStrideM: u32,          // bias[z, m, n] = bias[z * biasStrideZ + m * biasStrideM + n * biasStrideN]
   biasStrideN: u32,
+  biasStrideZ: u32,
   alpha: f32,                // activation parameters
   beta: f32,
 }
@@ -29,10 +37,10 @@ override TILE_A_SIZE: u32 = 4u * WG_Y * TILE_K;  // [4 WG_Y rows][TILE_K]
 override TILE_B_SIZE: u32 = TILE_K * 4u * WG_X;  // [TILE_K][4 WG_X cols]
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA, M, K], or [batchA, K, M] if TRANSPOSE_A
-@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB, K, N], or [batchB, N, K] if TRANSPOSE_B
-@group(0) @binding(3) var<storage, read> bias: array<f32>;       // broadcast to [M, N]
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch, M, N]
+@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
+@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
+@group(0) @binding(3) var<storage, read> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch][M rows of ldc] from outOffset
 
 var<workgroup> tileA: array<f32, TILE_A_SIZE>;
 var<workgroup> tileB: array<f32, TILE_B_SIZE>;
@@ -66,14 +74,14 @@ fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
 
 fn loadA(base: u32, m: u32, k: u32) -> f32 {
   if (m >= params.M || k >= params.K) { return 0.0; }
-  if (TRANSPOSE_A) { return a[base + k * params.M + m]; }
-  return a[base + m * params.K + k];
+  if (TRANSPOSE_A) { return a[base + k * params.lda + m]; }
+  return a[base + m * params.lda + k];
 }
 
 fn loadB(base: u32, k: u32, n: u32) -> f32 {
   if (k >= params.K || n >= params.N) { return 0.0; }
-  if (TRANSPOSE_B) { return b[base + n * params.K + k]; }
-  return b[base + k * params.N + n];
+  if (TRANSPOSE_B) { return b[base + n * params.ldb + k]; }
+  return b[base + k * params.ldb + n];
 }
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
@@ -116,7 +124,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     workgroupBarrier();
   }
 
-  let outBase = wg.z * params.M * params.N;
+  let outBase = params.outOffset + wg.z * params.outBatchStride;
   for (var i = 0u; i < 4u; i++) {
     let m = rowStart + lid.y * 4u + i;
     if (m >= params.M) { break; }
@@ -124,8 +132,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       let n = colStart + lid.x * 4u + j;
       if (n >= params.N) { break; }
       var v = acc[i][j];
-      if (HAS_BIAS) { v += bias[m * params.biasStrideM + n * params.biasStrideN]; }
-      out[outBase + m * params.N + n] = activate(v, params.alpha, params.beta);
+      if (HAS_BIAS) { v += bias[wg.z * params.biasStrideZ + m * params.biasStrideM + n * params.biasStrideN]; }
+      out[outBase + m * params.ldc + n] = activate(v, params.alpha, params.beta);
     }
   }
 }

@@ -1,15 +1,14 @@
 // matmul: batched A·B with NumPy batch broadcasting, optional transposes, and a fused epilogue
-// (bias broadcast to [M, N], then an activation). Two kernels compute it:
-//   regtile  4x4 outputs per invocation from storage, no workgroup memory (shaders/matmul_regtile.wgsl)
-//   shared   workgroup-shared tiles with barriers (shaders/matmul_shared.wgsl)
-// On SwiftShader regtile is faster at every size we measured (bench/NOTES.md), so it is the default.
-import regtileWgsl from '../../../shaders/matmul_regtile.wgsl?raw';
-import sharedWgsl from '../../../shaders/matmul_shared.wgsl?raw';
+// (bias broadcast to [M, N], then an activation). The GEMM itself is gemm.ts; this file is the
+// user-facing contract: shapes, broadcasting and the bias forms.
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import type { ResolvedActivation } from '../activation/kinds.ts';
-import type { OpDefinition, OpPlan, PlanContext, TensorSpec } from '../op.ts';
+import type { OpDefinition, TensorSpec } from '../op.ts';
+import { gemmDispatch, MAX_BATCH_RANK } from './gemm.ts';
 import { matmulReference } from './reference.ts';
+
+export { MATMUL_VARIANTS, type MatmulVariant } from './gemm.ts';
 
 export interface MatmulAttrs {
   transposeA: boolean;
@@ -17,49 +16,35 @@ export interface MatmulAttrs {
   activation: ResolvedActivation;
 }
 
-export const MATMUL_VARIANTS = ['regtile', 'shared'] as const;
-export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
-
-const SHADERS = {
-  regtile: { name: 'matmul_regtile.wgsl', code: regtileWgsl },
-  shared: { name: 'matmul_shared.wgsl', code: sharedWgsl },
-};
-const MAX_BATCH_RANK = 4;
-
-interface Dims {
-  M: number;
-  N: number;
-  K: number;
-  batch: number[];
-}
-
 function matrixDims(shape: number[], transposed: boolean): [rows: number, cols: number] {
   const r = shape.length;
   return transposed ? [shape[r - 1], shape[r - 2]] : [shape[r - 2], shape[r - 1]];
 }
 
-function dims(a: TensorSpec, b: TensorSpec, attrs: MatmulAttrs): Dims {
-  const [M, K] = matrixDims(a.shape, attrs.transposeA);
-  const N = matrixDims(b.shape, attrs.transposeB)[1];
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const rank = Math.max(batchA.length, batchB.length);
-  const batch: number[] = [];
+/** NumPy broadcasting of the batch dims (all but the last two) of A and B. */
+function broadcastBatch(where: string, aShape: number[], bShape: number[]): number[] {
+  const a = aShape.slice(0, -2);
+  const b = bShape.slice(0, -2);
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
   for (let i = 0; i < rank; i++) {
-    const da = batchA[batchA.length - rank + i] ?? 1;
-    const db = batchB[batchB.length - rank + i] ?? 1;
-    batch.push(da === 1 ? db : da);
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new WgnnError(where, `batch dims of A ${formatShape(aShape)} and B ${formatShape(bShape)} do not broadcast (${da} vs ${db})`);
+    }
+    out.push(da === 1 ? db : da);
   }
-  return { M, N, K, batch };
+  return out;
 }
 
-/** Element strides of each batch dim of `shape` against the output batch dims, right-aligned to 4, 0 when broadcast. */
-function batchStrides(shape: number[], matrixSize: number): number[] {
+/** Element strides of each batch dim of `shape` (right-aligned to `rank`), 0 where it broadcasts. */
+function batchStrides(shape: number[], rank: number, matrixSize: number): number[] {
   const own = shape.slice(0, -2);
-  const strides = [0, 0, 0, 0];
+  const strides = new Array<number>(rank).fill(0);
   let stride = matrixSize;
   for (let i = own.length - 1; i >= 0; i--) {
-    strides[MAX_BATCH_RANK - own.length + i] = own[i] === 1 ? 0 : stride;
+    strides[rank - own.length + i] = own[i] === 1 ? 0 : stride;
     stride *= own[i];
   }
   return strides;
@@ -77,17 +62,6 @@ function biasStrides(where: string, bias: TensorSpec, M: number, N: number): [nu
   return [rows === 1 ? 0 : cols, cols === 1 ? 0 : 1];
 }
 
-export function selectMatmulVariant(ctx: PlanContext): MatmulVariant {
-  const forced = ctx.forcedVariants.matmul;
-  if (forced !== undefined) {
-    if (!(MATMUL_VARIANTS as readonly string[]).includes(forced)) {
-      throw new WgnnError('matmul', `unknown variant '${forced}'; variants: ${MATMUL_VARIANTS.join(', ')}`);
-    }
-    return forced as MatmulVariant;
-  }
-  return 'regtile';
-}
-
 export const matmulOp: OpDefinition<MatmulAttrs> = {
   name: 'matmul',
 
@@ -99,25 +73,15 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
         throw new WgnnError(where, `${name} ${formatShape(t.shape)} must have rank 2..${2 + MAX_BATCH_RANK} ([...batch, rows, cols])`);
       }
     }
-    const [, Ka] = matrixDims(a.shape, attrs.transposeA);
-    const [Kb] = matrixDims(b.shape, attrs.transposeB);
+    const [M, Ka] = matrixDims(a.shape, attrs.transposeA);
+    const [Kb, N] = matrixDims(b.shape, attrs.transposeB);
     if (Ka !== Kb) {
       throw new WgnnError(
         where,
         `A ${formatShape(a.shape)}${attrs.transposeA ? ' (transposed)' : ''} and B ${formatShape(b.shape)}${attrs.transposeB ? ' (transposed)' : ''} are incompatible: inner dimensions ${Ka} and ${Kb} differ`,
       );
     }
-    const batchA = a.shape.slice(0, -2);
-    const batchB = b.shape.slice(0, -2);
-    const rank = Math.max(batchA.length, batchB.length);
-    for (let i = 1; i <= rank; i++) {
-      const da = batchA[batchA.length - i] ?? 1;
-      const db = batchB[batchB.length - i] ?? 1;
-      if (da !== db && da !== 1 && db !== 1) {
-        throw new WgnnError(where, `batch dims of A ${formatShape(a.shape)} and B ${formatShape(b.shape)} do not broadcast (${da} vs ${db})`);
-      }
-    }
-    const { M, N, batch } = dims(a, b, attrs);
+    const batch = broadcastBatch(where, a.shape, b.shape);
     if (bias) {
       if (bias.dtype !== 'float32') throw new WgnnError(where, `bias must be float32, got ${bias.dtype}`);
       biasStrides(where, bias, M, N);
@@ -125,45 +89,33 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
     return [{ shape: [...batch, M, N], dtype: 'float32' }];
   },
 
-  plan([a, b, bias], [out], attrs, ctx): OpPlan {
-    const { M, N, K, batch } = dims(a!, b!, attrs);
+  plan([a, b, bias], [out], attrs, ctx) {
     if (sizeOf(out.shape) === 0) return { scratchBytes: [], dispatches: [] };
-    const variant = selectMatmulVariant(ctx);
-    const [wgX, wgY] = variant === 'regtile' ? [8, 8] : [16, 16];
-    const workgroups: [number, number, number] = [Math.ceil(N / (4 * wgX)), Math.ceil(M / (4 * wgY)), sizeOf(batch)];
-    const limit = ctx.limits.maxComputeWorkgroupsPerDimension;
-    if (workgroups.some((g) => g > limit)) {
-      throw new WgnnError('matmul', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit of ${limit} per dimension`);
-    }
-    const [biasStrideM, biasStrideN] = bias ? biasStrides('matmul', bias, M, N) : [0, 0];
-    const batchShape = [...new Array(MAX_BATCH_RANK - batch.length).fill(1), ...batch];
-    return {
-      scratchBytes: [],
-      dispatches: [
-        {
-          shader: SHADERS[variant],
-          overrides: {
-            TRANSPOSE_A: Number(attrs.transposeA),
-            TRANSPOSE_B: Number(attrs.transposeB),
-            HAS_BIAS: Number(bias !== undefined),
-            ACTIVATION: attrs.activation.code,
-            WG_X: wgX,
-            WG_Y: wgY,
-          },
-          params: {
-            M, N, K,
-            batchShape,
-            aBatchStrides: batchStrides(a!.shape, M * K),
-            bBatchStrides: batchStrides(b!.shape, K * N),
-            biasStrideM, biasStrideN,
-            alpha: attrs.activation.alpha,
-            beta: attrs.activation.beta,
-          },
-          bindings: [{ input: 0 }, { input: 1 }, bias ? { input: 2 } : { unused: true }, { output: 0 }],
-          workgroups,
-        },
-      ],
-    };
+    const [M, K] = matrixDims(a!.shape, attrs.transposeA);
+    const N = matrixDims(b!.shape, attrs.transposeB)[1];
+    const batchShape = out.shape.slice(0, -2);
+    const [strideM, strideN] = bias ? biasStrides('matmul', bias, M, N) : [0, 0];
+    const dispatch = gemmDispatch(
+      'matmul',
+      {
+        M, N, K,
+        transposeA: attrs.transposeA,
+        transposeB: attrs.transposeB,
+        lda: a!.shape[a!.shape.length - 1],
+        ldb: b!.shape[b!.shape.length - 1],
+        ldc: N,
+        batchShape,
+        aBatchStrides: batchStrides(a!.shape, batchShape.length, M * K),
+        bBatchStrides: batchStrides(b!.shape, batchShape.length, K * N),
+        outBatchStride: M * N,
+        outOffset: 0,
+        bias: bias && { strideZ: 0, strideM, strideN },
+        activation: attrs.activation,
+      },
+      { a: { input: 0 }, b: { input: 1 }, bias: bias && { input: 2 }, out: { output: 0 } },
+      ctx,
+    );
+    return { scratchBytes: [], dispatches: [dispatch] };
   },
 
   reference([a, b, bias], attrs) {

@@ -1,0 +1,104 @@
+// The GEMM dispatch shared by every op that multiplies matrices (matmul, convolution, the RNN
+// input projection): out[z, m, n] = act(sum_k A[z, m, k] B[z, k, n] + bias[z, m, n]) over strided
+// views of its buffers, computed by one of the two matmul kernels.
+import regtileWgsl from '../../../shaders/matmul_regtile.wgsl?raw';
+import sharedWgsl from '../../../shaders/matmul_shared.wgsl?raw';
+import { WgnnError } from '../../errors.ts';
+import { formatShape } from '../../shape.ts';
+import type { ResolvedActivation } from '../activation/kinds.ts';
+import type { BindingRef, Dispatch, PlanContext } from '../op.ts';
+
+export const MATMUL_VARIANTS = ['regtile', 'shared'] as const;
+export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
+
+const SHADERS = {
+  regtile: { name: 'matmul_regtile.wgsl', code: regtileWgsl },
+  shared: { name: 'matmul_shared.wgsl', code: sharedWgsl },
+};
+const WORKGROUP = { regtile: [8, 8], shared: [16, 16] } as const;
+export const MAX_BATCH_RANK = 4;
+
+export interface GemmView {
+  M: number;
+  N: number;
+  K: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** Stored row lengths of A, B and the output. */
+  lda: number;
+  ldb: number;
+  ldc: number;
+  /** Up to 4 batch dims; the dispatch's z runs over their product. */
+  batchShape: number[];
+  /** Element strides per batch dim (aligned with batchShape); 0 where the operand broadcasts. */
+  aBatchStrides: number[];
+  bBatchStrides: number[];
+  outBatchStride: number;
+  outOffset: number;
+  /** Bias element (z, m, n) is at z*strideZ + m*strideM + n*strideN; undefined for no bias. */
+  bias?: { strideZ: number; strideM: number; strideN: number };
+  activation: ResolvedActivation;
+}
+
+export interface GemmBindings {
+  a: BindingRef;
+  b: BindingRef;
+  bias?: BindingRef;
+  out: BindingRef;
+}
+
+/** The automatic choice is regtile: faster on SwiftShader at every size measured (bench/NOTES.md). */
+export function selectMatmulVariant(ctx: PlanContext): MatmulVariant {
+  const forced = ctx.forcedVariants.matmul;
+  if (forced === undefined) return 'regtile';
+  if (!(MATMUL_VARIANTS as readonly string[]).includes(forced)) {
+    throw new WgnnError('matmul', `unknown variant '${forced}'; variants: ${MATMUL_VARIANTS.join(', ')}`);
+  }
+  return forced as MatmulVariant;
+}
+
+const padLeft = (values: number[], fill: number) => [...new Array(MAX_BATCH_RANK - values.length).fill(fill), ...values];
+
+export function gemmDispatch(where: string, view: GemmView, bindings: GemmBindings, ctx: PlanContext): Dispatch {
+  if (view.batchShape.length > MAX_BATCH_RANK) throw new WgnnError(where, `more than ${MAX_BATCH_RANK} batch dims`);
+  const variant = selectMatmulVariant(ctx);
+  const [wgX, wgY] = WORKGROUP[variant];
+  const batch = view.batchShape.reduce((p, d) => p * d, 1);
+  const workgroups: [number, number, number] = [Math.ceil(view.N / (4 * wgX)), Math.ceil(view.M / (4 * wgY)), batch];
+  const limit = ctx.limits.maxComputeWorkgroupsPerDimension;
+  if (workgroups.some((g) => g > limit)) {
+    throw new WgnnError(where, `a [${view.M} x ${view.K}] x [${view.K} x ${view.N}] product over batch ${formatShape(view.batchShape)} needs workgroups ${formatShape(workgroups)}, past the device limit of ${limit} per dimension`);
+  }
+  const bias = view.bias ?? { strideZ: 0, strideM: 0, strideN: 0 };
+  return {
+    shader: SHADERS[variant],
+    overrides: {
+      TRANSPOSE_A: Number(view.transposeA),
+      TRANSPOSE_B: Number(view.transposeB),
+      HAS_BIAS: Number(view.bias !== undefined),
+      ACTIVATION: view.activation.code,
+      WG_X: wgX,
+      WG_Y: wgY,
+    },
+    params: {
+      M: view.M,
+      N: view.N,
+      K: view.K,
+      lda: view.lda,
+      ldb: view.ldb,
+      ldc: view.ldc,
+      batchShape: padLeft(view.batchShape, 1),
+      aBatchStrides: padLeft(view.aBatchStrides, 0),
+      bBatchStrides: padLeft(view.bBatchStrides, 0),
+      outBatchStride: view.outBatchStride,
+      outOffset: view.outOffset,
+      biasStrideM: bias.strideM,
+      biasStrideN: bias.strideN,
+      biasStrideZ: bias.strideZ,
+      alpha: view.activation.alpha,
+      beta: view.activation.beta,
+    },
+    bindings: [bindings.a, bindings.b, bindings.bias ?? { unused: true }, bindings.out],
+    workgroups,
+  };
+}
