@@ -10,6 +10,8 @@ import type { HostTensor } from './ops/host-tensor.ts';
 import { matmulOp, type MatmulVariant } from './ops/matmul/op.ts';
 import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
 import { softmaxOp } from './ops/softmax/op.ts';
+import { pairOf, type Padding } from './ops/conv2d/geometry.ts';
+import { conv2dOp, type Conv2dAttrs, type Conv2dVariant } from './ops/conv2d/op.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type TensorData, type TensorOwner } from './tensor.ts';
@@ -22,7 +24,9 @@ export interface EngineOptions {
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
-  variants?: { matmul?: MatmulVariant };
+  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant };
+  /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
+  im2colMaxBytes?: number;
   /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */
   poisonOutputs?: boolean;
 }
@@ -32,6 +36,18 @@ export interface EngineInfo {
   adapter: AdapterSummary | null;
   limits: Record<string, number>;
   features: string[];
+}
+
+export interface ConvOptions {
+  /** One number for every spatial axis, or one per axis. Default 1. */
+  strides?: number | readonly number[];
+  dilations?: number | readonly number[];
+  /** 'valid' (default), 'same' (= 'same-upper'), 'same-lower', or explicit pads ([top, left, bottom, right] in 2-D, [begin, end] in 1-D). */
+  padding?: Padding;
+  groups?: number;
+  /** [Cout] */
+  bias?: Tensor;
+  activation?: Activation | ActivationKind;
 }
 
 export interface MatmulOptions {
@@ -69,6 +85,7 @@ export class Engine implements TensorOwner {
     this.planContext = {
       limits: gpu?.limits ?? { maxStorageBufferBindingSize: 2 ** 31, maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
       forcedVariants: { ...options.variants },
+      im2colMaxBytes: options.im2colMaxBytes,
     };
   }
 
@@ -94,14 +111,59 @@ export class Engine implements TensorOwner {
     }
     const values = type === 'int32' ? new Int32Array(count) : new Float32Array(count);
     if (data !== undefined) values.set(data);
-    if (!this.gpu) return new Tensor(this, shape, type, { kind: 'cpu', data: values });
-    return new Tensor(this, shape, type, { kind: 'gpu', buffer: this.gpu.upload(`tensor${formatShape(shape)}`, values) });
+    if (!this.gpu) return new Tensor(this, shape, type, { kind: 'cpu', data: values, holders: 0 });
+    return new Tensor(this, shape, type, { kind: 'gpu', buffer: this.gpu.upload(`tensor${formatShape(shape)}`, values), holders: 0 });
+  }
+
+  /**
+   * A view of `x` with another shape and the same row-major values; no copy. One dimension may
+   * be -1 (inferred). The view and `x` share storage, which is freed when both are disposed.
+   */
+  reshape(x: Tensor, shape: readonly number[]): Tensor {
+    const where = `reshape ${formatShape(x.shape)} to ${formatShape(shape)}`;
+    const storage = x.storage(where);
+    const inferred = shape.indexOf(-1);
+    const known = sizeOf(shape.filter((_, i) => i !== inferred));
+    const resolved = [...shape];
+    if (inferred >= 0 && shape.lastIndexOf(-1) === inferred && known > 0 && x.size % known === 0) resolved[inferred] = x.size / known;
+    checkShape(where, resolved);
+    if (sizeOf(resolved) !== x.size) throw new WgnnError(where, `the new shape holds ${sizeOf(resolved)} elements, the tensor ${x.size}`);
+    return new Tensor(this, resolved, x.dtype, storage);
   }
 
   matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
     const activation = resolveActivation('matmul', options.activation);
     const attrs = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false, activation };
     return this.execute('matmul', matmulOp, [a, b, options.bias], attrs)[0];
+  }
+
+  /** 2-D convolution: x [N, H, W, Cin], weights [KH, KW, Cin/groups, Cout] -> [N, OH, OW, Cout]. */
+  conv2d(x: Tensor, weights: Tensor, options: ConvOptions = {}): Tensor {
+    return this.execute('conv2d', conv2dOp, [x, weights, options.bias], this.convAttrs('conv2d', options, 2))[0];
+  }
+
+  /** 1-D convolution: x [N, L, Cin], weights [K, Cin/groups, Cout] -> [N, OL, Cout]; a 2-D convolution of height 1. */
+  conv1d(x: Tensor, weights: Tensor, options: ConvOptions = {}): Tensor {
+    const where = 'conv1d';
+    if (x.shape.length !== 3) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, L, Cin]`);
+    if (weights.shape.length !== 3) throw new WgnnError(where, `weights ${formatShape(weights.shape)} must be [K, Cin/groups, Cout]`);
+    return this.withViews([this.reshape(x, [x.shape[0], 1, ...x.shape.slice(1)]), this.reshape(weights, [1, ...weights.shape])], ([x2, w2]) => {
+      const out = this.execute(where, conv2dOp, [x2, w2, options.bias], this.convAttrs(where, options, 1))[0];
+      return this.withViews([out], ([o]) => this.reshape(o, [o.shape[0], o.shape[2], o.shape[3]]));
+    });
+  }
+
+  /** Depthwise 2-D convolution with Keras weights [KH, KW, Cin, multiplier] -> [N, OH, OW, Cin * multiplier]. */
+  depthwiseConv2d(x: Tensor, weights: Tensor, options: Omit<ConvOptions, 'groups'> = {}): Tensor {
+    const where = 'depthwiseConv2d';
+    if (weights.shape.length !== 4 || x.shape.length !== 4 || weights.shape[2] !== x.shape[3]) {
+      throw new WgnnError(where, `weights ${formatShape(weights.shape)} must be [KH, KW, Cin, multiplier] for input ${formatShape(x.shape)} [N, H, W, Cin]`);
+    }
+    const [KH, KW, Cin, multiplier] = weights.shape;
+    // [KH, KW, Cin, m] and [KH, KW, 1, Cin*m] are the same bytes: output channel c*m + j.
+    return this.withViews([this.reshape(weights, [KH, KW, 1, Cin * multiplier])], ([w]) =>
+      this.execute(where, conv2dOp, [x, w, options.bias], this.convAttrs(where, { ...options, groups: Cin }, 2))[0],
+    );
   }
 
   activation(x: Tensor, activation: Activation | ActivationKind): Tensor {
@@ -142,6 +204,25 @@ export class Engine implements TensorOwner {
     return this.gpu!.read(storage.buffer, tensor.size, tensor.dtype);
   }
 
+  /** Runs `body` on temporary views and disposes them afterwards (the storage lives on in its owners). */
+  private withViews<T>(views: Tensor[], body: (views: Tensor[]) => T): T {
+    try {
+      return body(views);
+    } finally {
+      for (const v of views) v.dispose();
+    }
+  }
+
+  private convAttrs(where: string, options: ConvOptions, rank: 1 | 2): Conv2dAttrs {
+    return {
+      strides: pairOf(where, 'strides', options.strides, 1, rank),
+      dilations: pairOf(where, 'dilations', options.dilations, 1, rank),
+      padding: rank === 1 && Array.isArray(options.padding) ? [0, options.padding[0], 0, options.padding[1]] : (options.padding ?? 'valid'),
+      groups: options.groups ?? 1,
+      activation: resolveActivation(where, options.activation),
+    };
+  }
+
   private binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     return this.execute(op, binaryOp, [a, b], { op })[0];
   }
@@ -162,12 +243,12 @@ export class Engine implements TensorOwner {
         const data = (t.storage(where) as { data: TensorData }).data;
         return { shape: [...t.shape], data: data as Float32Array };
       });
-      return op.reference(hosts, attrs).map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data }));
+      return op.reference(hosts, attrs).map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data, holders: 0 }));
     }
     const plan = op.plan(specs, outputs, attrs, this.planContext);
     const buffers = inputs.map((t) => t && (t.storage(where) as { buffer: GPUBuffer }).buffer);
     return this.gpu
       .run(where, plan, buffers, outputs)
-      .map((buffer, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'gpu', buffer }));
+      .map((buffer, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'gpu', buffer, holders: 0 }));
   }
 }

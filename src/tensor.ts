@@ -6,7 +6,8 @@ import type { DType } from './tensor-spec.ts';
 
 export type TensorData = Float32Array | Int32Array;
 
-export type Storage = { kind: 'gpu'; buffer: GPUBuffer } | { kind: 'cpu'; data: TensorData };
+/** Where the values live. Reshaped views share one storage; it is freed with its last tensor. */
+export type Storage = ({ kind: 'gpu'; buffer: GPUBuffer } | { kind: 'cpu'; data: TensorData }) & { holders: number };
 
 /** What a tensor needs from the engine that made it. */
 export interface TensorOwner {
@@ -30,6 +31,7 @@ export class Tensor {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.storageOrNull = storage;
+    storage.holders++;
   }
 
   get disposed(): boolean {
@@ -52,8 +54,10 @@ export class Tensor {
 
   /** Frees the storage now; any later use of this tensor is an error. Disposing twice is harmless. */
   dispose(): void {
-    if (this.storageOrNull?.kind === 'gpu') this.storageOrNull.buffer.destroy();
+    const storage = this.storageOrNull;
     this.storageOrNull = null;
+    if (!storage || --storage.holders > 0) return;
+    if (storage.kind === 'gpu') storage.buffer.destroy();
   }
 
   toString(): string {

@@ -53,6 +53,8 @@ export interface PlanContext {
   limits: DeviceLimits;
   /** Variant names forced by the caller (tests force every variant), keyed by op name. */
   forcedVariants: Partial<Record<string, string>>;
+  /** Cap on the im2col scratch matrix in bytes (default 64 MiB). */
+  im2colMaxBytes?: number;
 }
 
 export interface OpDefinition<Attrs> {

@@ -25,6 +25,8 @@ export class GpuExecutor {
   /** Dispatches encoded so far: tests count them, profiles report them. */
   dispatchCount = 0;
   private lostError: DeviceLostError | null = null;
+  /** WebGPU errors of submitted work, surfaced by the next read so they never pass silently. */
+  private pendingErrors: Promise<string | null>[] = [];
   private readonly lost: Promise<never>;
   private readonly unusedBinding: GPUBuffer;
 
@@ -80,6 +82,8 @@ export class GpuExecutor {
       return this.unusedBinding;
     };
 
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
     const encoder = this.device.createCommandEncoder({ label });
     for (const dispatch of plan.dispatches) {
       const layout = paramsLayout(dispatch.shader.name, dispatch.shader.code);
@@ -100,13 +104,30 @@ export class GpuExecutor {
       this.dispatchCount++;
     }
     this.device.queue.submit([encoder.finish()]);
+    for (const scope of ['validation', 'out of memory']) {
+      this.pendingErrors.push(this.device.popErrorScope().then((e) => (e ? `${label}: WebGPU ${scope} error: ${e.message}` : null)));
+    }
+    if (this.pendingErrors.length > 256) {
+      // Many runs without a read: fold the list so it stays small.
+      const all = this.pendingErrors;
+      this.pendingErrors = [Promise.all(all).then((ms) => ms.filter((m) => m !== null).join('; ') || null)];
+    }
     // Safe right after submit: WebGPU keeps destroyed buffers alive for work already submitted.
     for (const buffer of [...uniforms, ...scratch]) buffer.destroy();
     return outputs;
   }
 
+  /** Throws the first WebGPU error raised by work submitted so far, naming the op. */
+  async checkErrors(): Promise<void> {
+    const pending = this.pendingErrors;
+    this.pendingErrors = [];
+    const messages = (await Promise.all(pending)).filter((m): m is string => m !== null);
+    if (messages.length) throw new WgnnError('webgpu', messages.join('; '));
+  }
+
   async read(buffer: GPUBuffer, count: number, dtype: DType): Promise<TensorData> {
     this.checkAlive();
+    await this.checkErrors();
     const bytes = count * BYTES_PER_ELEMENT[dtype];
     const staging = this.device.createBuffer({ label: 'wgnn:readback', size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     try {

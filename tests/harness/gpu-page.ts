@@ -15,11 +15,11 @@ export interface AdapterReport {
 
 const engines = new Map<string, Promise<Engine>>();
 
-function engine(variants: EngineOptions['variants'] = {}): Promise<Engine> {
-  const key = JSON.stringify(variants);
+function engine(variants: EngineOptions['variants'] = {}, options: Pick<EngineOptions, 'im2colMaxBytes'> = {}): Promise<Engine> {
+  const key = JSON.stringify([variants, options]);
   let made = engines.get(key);
   if (!made) {
-    made = createEngine({ variants, poisonOutputs: true });
+    made = createEngine({ ...options, variants, poisonOutputs: true });
     engines.set(key, made);
   }
   return made;

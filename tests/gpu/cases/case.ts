@@ -3,8 +3,8 @@
 import type { Engine, EngineOptions } from '../../../src/index.ts';
 
 export interface CaseContext {
-  /** A WebGPU engine that poisons outputs with NaN, one per distinct set of forced variants. */
-  engine(variants?: EngineOptions['variants']): Promise<Engine>;
+  /** A WebGPU engine that poisons outputs with NaN, one per distinct set of forced variants and options. */
+  engine(variants?: EngineOptions['variants'], options?: Pick<EngineOptions, 'im2colMaxBytes'>): Promise<Engine>;
 }
 
 export interface GpuCase {

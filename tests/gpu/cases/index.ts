@@ -1,5 +1,6 @@
 // Every suite of GPU cases, by name. The Node side lists them; the test page runs them.
 import type { GpuCase } from './case.ts';
+import { conv2dCases } from './conv2d.ts';
 import { elementwiseCases } from './elementwise.ts';
 import { engineCases } from './engine.ts';
 import { matmulCases } from './matmul.ts';
@@ -7,6 +8,7 @@ import { shaderCases } from './shaders.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
+  conv2d: conv2dCases,
   elementwise: elementwiseCases,
   engine: engineCases,
   shaders: shaderCases,

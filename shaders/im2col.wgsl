@@ -1,0 +1,58 @@
+// im2col: unrolls the input patches of a chunk of output pixels into a matrix with one row per
+// output pixel and one column per (ky, kx, ci) tap of a group, so that the convolution becomes
+// a GEMM against the weights viewed as [KH*KW*CinG, Cout]:
+//   cols[g, r, (ky*KW + kx)*CinG + ci] = x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, g*CinG + ci]
+// where rowStart + r = (n*OH + oy)*OW + ox. Taps that fall in the padding read zero.
+// One invocation writes one element; consecutive invocations write consecutive channels.
+
+struct Params {
+  count: u32,     // groups * rows * tapCols
+  rows: u32,      // output pixels in this chunk
+  rowStart: u32,  // first output pixel of the chunk
+  tapCols: u32,   // KH * KW * CinG
+  H: u32,
+  W: u32,
+  Cin: u32,
+  CinG: u32,
+  OH: u32,
+  OW: u32,
+  KW: u32,
+  strideH: u32,
+  strideW: u32,
+  dilationH: u32,
+  dilationW: u32,
+  padTop: u32,
+  padLeft: u32,
+}
+
+override WG_SIZE: u32 = 256u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;           // [N, H, W, Cin]
+@group(0) @binding(2) var<storage, read_write> cols: array<f32>;  // [groups, rows, tapCols]
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * WG_SIZE;
+  if (i >= params.count) { return; }
+  let perGroup = params.rows * params.tapCols;
+  let g = i / perGroup;
+  let r = (i % perGroup) / params.tapCols;
+  let col = i % params.tapCols;
+  let ci = col % params.CinG;
+  let tap = col / params.CinG;
+  let kx = tap % params.KW;
+  let ky = tap / params.KW;
+
+  let pixel = params.rowStart + r;
+  let ox = pixel % params.OW;
+  let oy = (pixel / params.OW) % params.OH;
+  let n = pixel / (params.OW * params.OH);
+  let iy = i32(oy * params.strideH + ky * params.dilationH) - i32(params.padTop);
+  let ix = i32(ox * params.strideW + kx * params.dilationW) - i32(params.padLeft);
+  var value = 0.0;
+  if (iy >= 0 && iy < i32(params.H) && ix >= 0 && ix < i32(params.W)) {
+    value = x[((n * params.H + u32(iy)) * params.W + u32(ix)) * params.Cin + g * params.CinG + ci];
+  }
+  cols[i] = value;
+}

@@ -1,0 +1,223 @@
+// conv2d: grouped 2-D convolution, NHWC activations, weights [KH, KW, Cin/groups, Cout] (the
+// layout the kernels read; other layouts are converted once, at load). Fused bias + activation.
+// Four kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
+// is selectConv2dVariant below:
+//   pointwise  1x1, stride 1, no padding: the input already is the GEMM's A matrix
+//   im2col     patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
+//   implicit   GEMM that gathers patches inside its loads (shaders/conv2d_implicit.wgsl)
+//   direct     one invocation per output (shaders/conv2d_direct.wgsl), the depthwise kernel
+import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
+import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
+import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
+import { WgnnError } from '../../errors.ts';
+import { formatShape, sizeOf } from '../../shape.ts';
+import type { ResolvedActivation } from '../activation/kinds.ts';
+import { gemmDispatch } from '../matmul/gemm.ts';
+import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
+import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
+import { conv2dReference } from './reference.ts';
+
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit', 'direct'] as const;
+export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
+
+/** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
+export const DEFAULT_IM2COL_MAX_BYTES = 64 * 2 ** 20;
+
+export interface Conv2dAttrs {
+  strides: Pair;
+  dilations: Pair;
+  padding: Padding;
+  groups: number;
+  activation: ResolvedActivation;
+}
+
+const SHADERS = {
+  im2col: { name: 'im2col.wgsl', code: im2colWgsl },
+  implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
+  direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
+};
+
+/** Everything the kernels need, derived once from the shapes and attributes. */
+export interface ConvGeometry {
+  N: number;
+  H: number;
+  W: number;
+  Cin: number;
+  KH: number;
+  KW: number;
+  CinG: number;
+  Cout: number;
+  CoutG: number;
+  groups: number;
+  OH: number;
+  OW: number;
+  pads: Pads;
+  strides: Pair;
+  dilations: Pair;
+}
+
+export function convGeometry(where: string, x: TensorSpec, w: TensorSpec, attrs: Conv2dAttrs): ConvGeometry {
+  if (x.shape.length !== 4) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, H, W, Cin]`);
+  if (w.shape.length !== 4) throw new WgnnError(where, `weights ${formatShape(w.shape)} must be [KH, KW, Cin/groups, Cout]`);
+  const [N, H, W, Cin] = x.shape;
+  const [KH, KW, CinG, Cout] = w.shape;
+  const { groups, strides, dilations } = attrs;
+  if (!Number.isInteger(groups) || groups < 1) throw new WgnnError(where, `groups ${groups} must be an integer >= 1`);
+  if (Cin % groups !== 0) throw new WgnnError(where, `input channels ${Cin} of ${formatShape(x.shape)} are not divisible by groups ${groups}`);
+  if (Cout % groups !== 0) throw new WgnnError(where, `output channels ${Cout} of weights ${formatShape(w.shape)} are not divisible by groups ${groups}`);
+  if (CinG !== Cin / groups || KH < 1 || KW < 1) {
+    throw new WgnnError(where, `weights ${formatShape(w.shape)} do not match input ${formatShape(x.shape)} with groups ${groups}: expected [KH, KW, ${Cin / groups}, Cout]`);
+  }
+  const pads = resolvePads(where, attrs.padding, [H, W], [KH, KW], strides, dilations, 2);
+  const OH = convOutputSize(H, KH, strides[0], dilations[0], pads[0], pads[2]);
+  const OW = convOutputSize(W, KW, strides[1], dilations[1], pads[1], pads[3]);
+  if (OH < 1 || OW < 1) {
+    throw new WgnnError(
+      where,
+      `output size ${OH}x${OW} is not positive: input ${H}x${W}, kernel ${KH}x${KW}, dilation ${dilations.join('x')}, stride ${strides.join('x')}, pads [${pads.join(', ')}] (top, left, bottom, right); the dilated kernel must fit in the padded input`,
+    );
+  }
+  return { N, H, W, Cin, KH, KW, CinG, Cout, CoutG: Cout / groups, groups, OH, OW, pads, strides, dilations };
+}
+
+const isPointwise = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.strides[0] === 1 && g.strides[1] === 1 && g.pads.every((p) => p === 0);
+
+/**
+ * Pure choice of kernel. Depthwise (one input channel per group) goes to `direct`; 1x1
+ * convolutions that read the input as it is go to `pointwise`; the rest to `implicit`.
+ * The rule and its measurements are in bench/NOTES.md.
+ */
+export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
+  const forced = ctx.forcedVariants.conv2d;
+  if (forced !== undefined) {
+    if (!(CONV2D_VARIANTS as readonly string[]).includes(forced)) {
+      throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
+    }
+    if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
+    return forced as Conv2dVariant;
+  }
+  if (g.CinG === 1 && g.groups > 1) return 'direct';
+  if (isPointwise(g)) return 'pointwise';
+  return 'implicit';
+}
+
+function windowParams(g: ConvGeometry) {
+  return {
+    H: g.H, W: g.W, Cin: g.Cin, CinG: g.CinG, OH: g.OH, OW: g.OW, KW: g.KW,
+    strideH: g.strides[0], strideW: g.strides[1], dilationH: g.dilations[0], dilationW: g.dilations[1],
+    padTop: g.pads[0], padLeft: g.pads[1],
+  };
+}
+
+function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, ctx: PlanContext) {
+  const tapCols = g.KH * g.KW * g.CinG;
+  const pixels = g.N * g.OH * g.OW;
+  const cap = Math.min(ctx.im2colMaxBytes ?? DEFAULT_IM2COL_MAX_BYTES, ctx.limits.maxStorageBufferBindingSize);
+  const rowBytes = g.groups * tapCols * 4;
+  const chunkRows = Math.min(pixels, Math.floor(cap / rowBytes));
+  if (chunkRows < 1) {
+    throw new WgnnError('conv2d', `one im2col row needs ${rowBytes} bytes, over the ${cap}-byte cap; use the implicit variant`);
+  }
+  const dispatches: Dispatch[] = [];
+  for (let rowStart = 0; rowStart < pixels; rowStart += chunkRows) {
+    const rows = Math.min(chunkRows, pixels - rowStart);
+    const count = g.groups * rows * tapCols;
+    dispatches.push({
+      shader: SHADERS.im2col,
+      overrides: { WG_SIZE: 256 },
+      params: { count, rows, rowStart, tapCols, ...windowParams(g) },
+      bindings: [{ input: 0 }, { scratch: 0 }],
+      workgroups: spreadWorkgroups('conv2d im2col', Math.ceil(count / 256), ctx.limits),
+    });
+    dispatches.push(
+      gemmDispatch(
+        'conv2d',
+        {
+          M: rows, N: g.CoutG, K: tapCols, transposeA: false, transposeB: false,
+          lda: tapCols, ldb: g.Cout, ldc: g.Cout,
+          batchShape: [g.groups], aBatchStrides: [rows * tapCols], bBatchStrides: [g.CoutG],
+          outBatchStride: g.CoutG, outOffset: rowStart * g.Cout,
+          bias: hasBias ? { strideZ: g.CoutG, strideM: 0, strideN: 1 } : undefined,
+          activation: act,
+        },
+        { a: { scratch: 0 }, b: { input: 1 }, bias: hasBias ? { input: 2 } : undefined, out: { output: 0 } },
+        ctx,
+      ),
+    );
+  }
+  return { scratchBytes: [chunkRows * rowBytes], dispatches };
+}
+
+export const conv2dOp: OpDefinition<Conv2dAttrs> = {
+  name: 'conv2d',
+
+  infer(where, [x, w, bias], attrs) {
+    if (!x || !w) throw new WgnnError(where, 'needs an input and weights');
+    if (x.dtype !== 'float32' || w.dtype !== 'float32') throw new WgnnError(where, 'input and weights must be float32');
+    const g = convGeometry(where, x, w, attrs);
+    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.Cout)) {
+      throw new WgnnError(where, `bias ${formatShape(bias.shape)} must be [${g.Cout}] (one per output channel)`);
+    }
+    return [{ shape: [g.N, g.OH, g.OW, g.Cout], dtype: 'float32' }];
+  },
+
+  plan([x, w, bias], [out], attrs, ctx) {
+    const g = convGeometry('conv2d', x!, w!, attrs);
+    const act = attrs.activation;
+    if (sizeOf(out.shape) === 0) return { scratchBytes: [], dispatches: [] };
+    const variant = selectConv2dVariant(g, ctx);
+    const biasBinding = bias ? { input: 2 } : { unused: true as const };
+    if (variant === 'im2col') return im2colPlan(g, !!bias, act, ctx);
+    if (variant === 'pointwise') {
+      const dispatch = gemmDispatch(
+        'conv2d',
+        {
+          M: g.N * g.H * g.W, N: g.CoutG, K: g.CinG, transposeA: false, transposeB: false,
+          lda: g.Cin, ldb: g.Cout, ldc: g.Cout,
+          batchShape: [g.groups], aBatchStrides: [g.CinG], bBatchStrides: [g.CoutG],
+          outBatchStride: g.CoutG, outOffset: 0,
+          bias: bias ? { strideZ: g.CoutG, strideM: 0, strideN: 1 } : undefined,
+          activation: act,
+        },
+        { a: { input: 0 }, b: { input: 1 }, bias: bias ? { input: 2 } : undefined, out: { output: 0 } },
+        ctx,
+      );
+      return { scratchBytes: [], dispatches: [dispatch] };
+    }
+    const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
+    const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
+    if (variant === 'implicit') {
+      const M = g.N * g.OH * g.OW;
+      const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 32), Math.ceil(M / 32), g.groups];
+      if (workgroups.some((n) => n > ctx.limits.maxComputeWorkgroupsPerDimension)) {
+        throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
+      }
+      return {
+        scratchBytes: [],
+        dispatches: [{
+          shader: SHADERS.implicit,
+          overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 8, WG_Y: 8 },
+          params: { M, CoutG: g.CoutG, ...common },
+          bindings,
+          workgroups,
+        }],
+      };
+    }
+    const count = sizeOf(out.shape);
+    return {
+      scratchBytes: [],
+      dispatches: [{
+        shader: SHADERS.direct,
+        overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_SIZE: 64 },
+        params: { count, CoutG: g.CoutG, ...common },
+        bindings,
+        workgroups: spreadWorkgroups('conv2d', Math.ceil(count / 64), ctx.limits),
+      }],
+    };
+  },
+
+  reference([x, w, bias], attrs) {
+    const g = convGeometry('conv2d', { shape: x!.shape, dtype: 'float32' }, { shape: w!.shape, dtype: 'float32' }, attrs);
+    return [conv2dReference(x!, w!, { strides: g.strides, dilations: g.dilations, pads: g.pads, groups: g.groups, bias, activation: attrs.activation })];
+  },
+};
