@@ -1,6 +1,7 @@
 // Kernel timings in the page: warm median of GPU execution (submit to onSubmittedWorkDone), so
 // readback is not counted, and the first run (pipeline compile included) separately.
 import { createEngine } from '../src/index.ts';
+import type { Conv2dVariant } from '../src/ops/conv2d/op.ts';
 import type { MatmulVariant } from '../src/ops/matmul/op.ts';
 
 export interface KernelTiming {
@@ -37,6 +38,41 @@ async function matmul(variant: MatmulVariant, m: number, n: number, k: number, r
   return { firstMs, warmMs, minMs: times[0], maxMs: times[times.length - 1], gflops: (2 * m * n * k) / (warmMs * 1e6) };
 }
 
+export interface ConvShape {
+  N: number;
+  H: number;
+  W: number;
+  Cin: number;
+  Cout: number;
+  K: number;
+  stride: number;
+  groups: number;
+}
+
+async function conv2d(variant: Conv2dVariant, c: ConvShape, reps: number): Promise<KernelTiming> {
+  const engine = await createEngine({ variants: { conv2d: variant } });
+  const device = engine.device!;
+  const x = engine.tensor([c.N, c.H, c.W, c.Cin], random(c.N * c.H * c.W * c.Cin));
+  const w = engine.tensor([c.K, c.K, c.Cin / c.groups, c.Cout], random((c.K * c.K * c.Cin * c.Cout) / c.groups));
+  const bias = engine.tensor([c.Cout], random(c.Cout));
+  const options = { strides: c.stride, padding: 'same' as const, groups: c.groups, bias, activation: 'relu' as const };
+  const once = async () => {
+    const start = performance.now();
+    engine.conv2d(x, w, options).dispose();
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - start;
+  };
+  const firstMs = await once();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) times.push(await once());
+  times.sort((a, b) => a - b);
+  engine.dispose();
+  const warmMs = times[Math.floor(times.length / 2)];
+  const outPixels = c.N * Math.ceil(c.H / c.stride) * Math.ceil(c.W / c.stride);
+  const flops = (2 * outPixels * c.Cout * c.K * c.K * c.Cin) / c.groups;
+  return { firstMs, warmMs, minMs: times[0], maxMs: times[times.length - 1], gflops: flops / (warmMs * 1e6) };
+}
+
 async function adapter(): Promise<string> {
   const engine = await createEngine();
   const a = engine.info.adapter!;
@@ -44,5 +80,5 @@ async function adapter(): Promise<string> {
   return `${a.vendor} ${a.architecture} ${a.description}`.trim();
 }
 
-(window as unknown as { wgnnBench: unknown }).wgnnBench = { matmul, adapter };
+(window as unknown as { wgnnBench: unknown }).wgnnBench = { matmul, conv2d, adapter };
 document.body.dataset.ready = 'true';

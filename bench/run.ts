@@ -8,6 +8,14 @@ import { findChrome, launchChrome } from '../tests/harness/chrome.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const SIZES = [256, 512, 1024];
 const VARIANTS = ['regtile', 'shared'] as const;
+const CONVS = [
+  { name: '3x3 56x56x64->64', shape: { N: 1, H: 56, W: 56, Cin: 64, Cout: 64, K: 3, stride: 1, groups: 1 }, variants: ['im2col', 'implicit', 'direct'] },
+  { name: '1x1 28x28x128->256', shape: { N: 1, H: 28, W: 28, Cin: 128, Cout: 256, K: 1, stride: 1, groups: 1 }, variants: ['pointwise', 'im2col', 'implicit', 'direct'] },
+  { name: 'depthwise 3x3 56x56x128', shape: { N: 1, H: 56, W: 56, Cin: 128, Cout: 128, K: 3, stride: 1, groups: 128 }, variants: ['im2col', 'implicit', 'direct'] },
+  { name: '7x7/2 112x112x3->64', shape: { N: 1, H: 112, W: 112, Cin: 3, Cout: 64, K: 7, stride: 2, groups: 1 }, variants: ['im2col', 'implicit', 'direct'] },
+];
+/** `npm run bench -- --only conv` (or matmul) runs one family. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 async function main(): Promise<void> {
   const chrome = findChrome();
@@ -22,12 +30,19 @@ async function main(): Promise<void> {
     const adapter = await page.evaluate(() => (window as any).wgnnBench.adapter());
     console.log(`adapter: ${adapter}`);
     const rows: Record<string, unknown>[] = [];
-    for (const size of SIZES) {
+    for (const size of ONLY && ONLY !== 'matmul' ? [] : SIZES) {
       for (const variant of VARIANTS) {
         const reps = size >= 1024 ? 5 : 10;
         const t = await page.evaluate((v, s, r) => (window as any).wgnnBench.matmul(v, s, s, s, r), variant, size, reps);
         rows.push({ kernel: `matmul ${size}`, variant, ...t });
         console.log(`matmul ${size}x${size}x${size} ${variant.padEnd(8)} warm ${t.warmMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}), first ${t.firstMs.toFixed(1)} ms, ${t.gflops.toFixed(2)} GFLOP/s`);
+      }
+    }
+    for (const conv of ONLY && ONLY !== 'conv' ? [] : CONVS) {
+      for (const variant of conv.variants) {
+        const t = await page.evaluate((v, c) => (window as any).wgnnBench.conv2d(v, c, 5), variant, conv.shape);
+        rows.push({ kernel: `conv ${conv.name}`, variant, ...t });
+        console.log(`conv ${conv.name} ${variant.padEnd(9)} warm ${t.warmMs.toFixed(1)} ms (min ${t.minMs.toFixed(1)}, max ${t.maxMs.toFixed(1)}), first ${t.firstMs.toFixed(1)} ms, ${t.gflops.toFixed(2)} GFLOP/s`);
       }
     }
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -12,6 +12,11 @@ import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
 import { softmaxOp } from './ops/softmax/op.ts';
 import { pairOf, type Padding } from './ops/conv2d/geometry.ts';
 import { conv2dOp, type Conv2dAttrs, type Conv2dVariant } from './ops/conv2d/op.ts';
+import { convTranspose2dOp } from './ops/conv-transpose2d/op.ts';
+import { pool2dOp, type Pool2dAttrs, type PoolKind } from './ops/pool2d/op.ts';
+import { depthToSpaceOp, type DepthToSpaceMode } from './ops/depth-to-space/op.ts';
+import { channelAffineOp } from './ops/batch-norm/op.ts';
+import { foldBatchNorm, type BatchNormParams } from './ops/batch-norm/fold.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type TensorData, type TensorOwner } from './tensor.ts';
@@ -50,6 +55,24 @@ export interface ConvOptions {
   activation?: Activation | ActivationKind;
 }
 
+export interface ConvTransposeOptions extends ConvOptions {
+  /** Extra rows/columns at the end of the output (one number or one per axis). Default 0. */
+  outputPadding?: number | readonly number[];
+}
+
+export interface PoolOptions {
+  /** Window size (one number or one per axis). */
+  kernel: number | readonly number[];
+  /** Default: the kernel size. */
+  strides?: number | readonly number[];
+  /** Max pooling only. Default 1. */
+  dilations?: number | readonly number[];
+  padding?: Padding;
+  ceilMode?: boolean;
+  /** Average pooling: divide by the window including padding. Default false. */
+  countIncludePad?: boolean;
+}
+
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
@@ -59,6 +82,13 @@ export interface MatmulOptions {
 }
 
 let nextEngineId = 1;
+
+/** Output padding: one number or a pair, each >= 0 (the op checks the upper bound). */
+function pairOfZeroable(where: string, value: number | readonly number[] | undefined): [number, number] {
+  const v = value === undefined ? [0, 0] : typeof value === 'number' ? [value, value] : [...value];
+  if (v.length !== 2 || v.some((p) => !Number.isInteger(p) || p < 0)) throw new WgnnError(where, `outputPadding [${v.join(', ')}] must be 2 integers >= 0`);
+  return [v[0], v[1]];
+}
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const backend = options.backend ?? 'webgpu';
@@ -166,6 +196,52 @@ export class Engine implements TensorOwner {
     );
   }
 
+  /** Transposed 2-D convolution: x [N, H, W, Cin], weights [Cin, KH, KW, Cout/groups] -> [N, OH, OW, Cout]. */
+  convTranspose2d(x: Tensor, weights: Tensor, options: ConvTransposeOptions = {}): Tensor {
+    const where = 'convTranspose2d';
+    const attrs = { ...this.convAttrs(where, options, 2), outputPadding: pairOfZeroable(where, options.outputPadding) };
+    return this.execute(where, convTranspose2dOp, [x, weights, options.bias], attrs)[0];
+  }
+
+  maxPool2d(x: Tensor, options: PoolOptions): Tensor {
+    return this.pool('maxPool2d', 'max', x, options, 2);
+  }
+  avgPool2d(x: Tensor, options: PoolOptions): Tensor {
+    return this.pool('avgPool2d', 'avg', x, options, 2);
+  }
+  /** x [N, L, C] */
+  maxPool1d(x: Tensor, options: PoolOptions): Tensor {
+    return this.pool('maxPool1d', 'max', x, options, 1);
+  }
+  /** x [N, L, C] */
+  avgPool1d(x: Tensor, options: PoolOptions): Tensor {
+    return this.pool('avgPool1d', 'avg', x, options, 1);
+  }
+  /** x [N, H, W, C] -> [N, C] (or [N, 1, 1, C] with keepDims). */
+  globalAvgPool2d(x: Tensor, options: { keepDims?: boolean } = {}): Tensor {
+    return this.globalPool('globalAvgPool2d', 'avg', x, options.keepDims ?? false);
+  }
+  globalMaxPool2d(x: Tensor, options: { keepDims?: boolean } = {}): Tensor {
+    return this.globalPool('globalMaxPool2d', 'max', x, options.keepDims ?? false);
+  }
+
+  /** Depth-to-space (PixelShuffle is mode 'CRD'): [N, H, W, C] -> [N, H*b, W*b, C/b^2]. */
+  depthToSpace(x: Tensor, blockSize: number, mode: DepthToSpaceMode = 'DCR'): Tensor {
+    return this.execute('depthToSpace', depthToSpaceOp, [x], { blockSize, mode })[0];
+  }
+
+  /**
+   * Batch normalization (inference) over the last axis, optionally followed by an activation.
+   * The statistics are folded into a per-channel scale and shift on the host; a compiled model
+   * folds them once at load (or into the preceding convolution), this eager call on each call.
+   */
+  batchNorm(x: Tensor, params: BatchNormParams, activation?: Activation | ActivationKind): Tensor {
+    const where = 'batchNorm';
+    const { scale, shift } = foldBatchNorm(where, params);
+    const tensors = [this.tensor([scale.length], scale), this.tensor([shift.length], shift)];
+    return this.withViews(tensors, ([sc, sh]) => this.execute(where, channelAffineOp, [x, sc, sh], { activation: resolveActivation(where, activation) })[0]);
+  }
+
   activation(x: Tensor, activation: Activation | ActivationKind): Tensor {
     const resolved = resolveActivation('activation', activation);
     return this.execute(resolved.kind, activationOp, [x], resolved)[0];
@@ -211,6 +287,32 @@ export class Engine implements TensorOwner {
     } finally {
       for (const v of views) v.dispose();
     }
+  }
+
+  private pool(where: string, kind: PoolKind, x: Tensor, options: PoolOptions, rank: 1 | 2): Tensor {
+    const kernel = pairOf(where, 'kernel', options.kernel, 1, rank);
+    const attrs: Pool2dAttrs = {
+      kind,
+      kernel,
+      strides: options.strides === undefined ? kernel : pairOf(where, 'strides', options.strides, 1, rank),
+      dilations: pairOf(where, 'dilations', options.dilations, 1, rank),
+      padding: rank === 1 && Array.isArray(options.padding) ? [0, options.padding[0], 0, options.padding[1]] : (options.padding ?? 'valid'),
+      ceilMode: options.ceilMode ?? false,
+      countIncludePad: options.countIncludePad ?? false,
+    };
+    if (rank === 2) return this.execute(where, pool2dOp, [x], attrs)[0];
+    if (x.shape.length !== 3) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, L, C]`);
+    return this.withViews([this.reshape(x, [x.shape[0], 1, x.shape[1], x.shape[2]])], ([x2]) => {
+      const out = this.execute(where, pool2dOp, [x2], attrs)[0];
+      return this.withViews([out], ([o]) => this.reshape(o, [o.shape[0], o.shape[2], o.shape[3]]));
+    });
+  }
+
+  private globalPool(where: string, kind: PoolKind, x: Tensor, keepDims: boolean): Tensor {
+    const attrs: Pool2dAttrs = { kind, strides: [1, 1], dilations: [1, 1], padding: 'valid', ceilMode: false, countIncludePad: false };
+    const out = this.execute(where, pool2dOp, [x], attrs)[0];
+    if (keepDims) return out;
+    return this.withViews([out], ([o]) => this.reshape(o, [o.shape[0], o.shape[3]]));
   }
 
   private convAttrs(where: string, options: ConvOptions, rank: 1 | 2): Conv2dAttrs {

@@ -35,8 +35,15 @@ const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
 const NO_WEBGPU =
   'WebGPU is not available in this runtime. In a browser, use one with WebGPU enabled ' +
   '(Chrome or Edge 113+, Safari 26+, Firefox 141+; headless Chromium needs --enable-unsafe-webgpu). ' +
-  "In Node, pass a GPU object: `import { create } from 'webgpu'; createEngine({ gpu: create([]) })`. " +
+  "In Node, use createNodeEngine() from 'wgnn/node', or pass a GPU object: `createEngine({ gpu: create([]) })` with `create` from 'webgpu'. " +
   "Or run on the CPU reference: createEngine({ backend: 'cpu' }).";
+
+/**
+ * The GPU object each device came from. Dawn in Node frees its instance, and with it every adapter
+ * and device, when the GPU object is garbage collected: the next callback then crashes the process.
+ * Holding it as long as its device lets `createEngine({ gpu: create([]) })` pass a temporary.
+ */
+const entryPoints = new WeakMap<GPUDevice, GPU>();
 
 export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPowerPreference | undefined): Promise<AcquiredDevice> {
   const source = gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -46,14 +53,16 @@ export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPo
     throw new WgnnError(
       'createEngine',
       'WebGPU is present but no adapter was found (no supported GPU or driver). On a machine without a GPU, ' +
-        'Chromium provides SwiftShader with --enable-unsafe-webgpu; in Node set VK_ICD_FILENAMES to a Vulkan ' +
-        "driver such as /usr/lib/chromium/vk_swiftshader_icd.json. Or use createEngine({ backend: 'cpu' }).",
+        'Chromium provides SwiftShader with --enable-unsafe-webgpu; in Node, createNodeEngine() from wgnn/node ' +
+        'finds it, or set VK_ICD_FILENAMES to a Vulkan driver such as /usr/lib/chromium/vk_swiftshader_icd.json. ' +
+        "Or use createEngine({ backend: 'cpu' }).",
     );
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'wgnn' });
+  entryPoints.set(device, source);
 
   const limits: Record<string, number> = {};
   for (const key in device.limits) limits[key] = device.limits[key as keyof GPUSupportedLimits] as number;

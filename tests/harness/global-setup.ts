@@ -1,6 +1,8 @@
-// Starts what the GPU tests share: a Vite server for the test page and one headless Chromium.
-// With CI set, a missing browser or WebGPU adapter fails the run; locally the GPU suites skip
-// with a loud message. At the end it prints the adapter and how many GPU cases ran.
+// Starts what the GPU tests share: a Vite server for the test page and one headless Chromium,
+// and finds Node's Dawn adapter. With CI set, a missing browser or WebGPU adapter (in either
+// runtime) fails the run; locally those GPU suites skip with a loud message. At the end it
+// prints the adapters and how many GPU cases ran in each runtime, from the files that the
+// suites write to reportDir (`browser-<suite>.json`, `node-<suite>.json`).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +10,7 @@ import type { Browser } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { findChrome, launchChrome } from './chrome.ts';
+import { probeNodeGpu } from './node-probe.ts';
 
 export interface GpuHarness {
   wsEndpoint: string;
@@ -32,6 +35,16 @@ function banner(lines: string[]): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const reportDir = mkdtempSync(join(tmpdir(), 'wgnn-gpu-report-'));
+  // Node first: it starts nothing that would need closing when CI makes a missing adapter fatal.
+  const node = await probeNodeGpu(reportDir);
+  if (node.unavailable) {
+    if (process.env.CI) throw new Error(`Node GPU tests cannot run (CI is set, so this fails the run): ${node.unavailable}`);
+    banner(['NODE GPU TESTS WILL BE SKIPPED', node.unavailable]);
+  } else {
+    console.log(`webgpu adapter (node): ${node.adapter}`);
+  }
+  project.provide('nodeGpuHarness', node);
+
   const harness: GpuHarness = { wsEndpoint: '', baseUrl: '', reportDir, unavailable: '' };
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
@@ -62,22 +75,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   if (harness.unavailable) {
     if (process.env.CI) throw new Error(`GPU tests cannot run (CI is set, so this fails the run): ${harness.unavailable}`);
-    banner(['GPU TESTS WILL BE SKIPPED', harness.unavailable, 'Set CHROME_PATH to a Chrome/Chromium with WebGPU to run them.']);
+    banner(['BROWSER GPU TESTS WILL BE SKIPPED', harness.unavailable, 'Set CHROME_PATH to a Chrome/Chromium with WebGPU to run them.']);
   } else {
-    console.log(`webgpu adapter: ${adapter}`);
+    console.log(`webgpu adapter (browser): ${adapter}`);
   }
   project.provide('gpuHarness', harness);
 
   return async () => {
-    let executed = 0;
-    let skipped = 0;
+    const totals: Record<string, { executed: number; skipped: number }> = { browser: { executed: 0, skipped: 0 }, node: { executed: 0, skipped: 0 } };
     for (const file of readdirSync(reportDir)) {
       const counts = JSON.parse(readFileSync(join(reportDir, file), 'utf8')) as { executed: number; skipped: number };
-      executed += counts.executed;
-      skipped += counts.skipped;
+      const total = (totals[file.split('-')[0]] ??= { executed: 0, skipped: 0 });
+      total.executed += counts.executed;
+      total.skipped += counts.skipped;
     }
-    console.log(`\nwebgpu adapter: ${adapter || 'none'}`);
-    console.log(`GPU cases executed: ${executed}, skipped: ${skipped}`);
+    console.log(`\nwebgpu adapter (browser): ${adapter || 'none'}`);
+    console.log(`webgpu adapter (node): ${node.adapter || 'none'}`);
+    for (const [runtime, { executed, skipped }] of Object.entries(totals)) {
+      console.log(`GPU cases executed (${runtime}): ${executed}, skipped: ${skipped}`);
+    }
     await browser?.close();
     await server?.close();
   };

@@ -35,7 +35,7 @@ export function defineGpuSuite(suite: string): void {
   });
 
   afterAll(async () => {
-    writeFileSync(join(harness.reportDir, `${suite}.json`), JSON.stringify({ executed, skipped }));
+    writeFileSync(join(harness.reportDir, `browser-${suite}.json`), JSON.stringify({ executed, skipped }));
     await opened?.page.close();
     await opened?.browser.disconnect();
   });
