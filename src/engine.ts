@@ -176,7 +176,10 @@ export class Engine implements TensorOwner {
   conv1d(x: Tensor, weights: Tensor, options: ConvOptions = {}): Tensor {
     const where = 'conv1d';
     if (x.shape.length !== 3) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, L, Cin]`);
-    if (weights.shape.length !== 3) throw new WgnnError(where, `weights ${formatShape(weights.shape)} must be [K, Cin/groups, Cout]`);
+    const groups = options.groups ?? 1;
+    if (weights.shape.length !== 3 || weights.shape[1] * groups !== x.shape[2]) {
+      throw new WgnnError(where, `weights ${formatShape(weights.shape)} do not match input ${formatShape(x.shape)} with groups ${groups}: expected [K, ${x.shape[2] / groups}, Cout]`);
+    }
     return this.withViews([this.reshape(x, [x.shape[0], 1, ...x.shape.slice(1)]), this.reshape(weights, [1, ...weights.shape])], ([x2, w2]) => {
       const out = this.execute(where, conv2dOp, [x2, w2, options.bias], this.convAttrs(where, options, 1))[0];
       return this.withViews([out], ([o]) => this.reshape(o, [o.shape[0], o.shape[2], o.shape[3]]));
