@@ -13,7 +13,7 @@ override ACTIVATION: u32 = 0u;
 override WG_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;          // [count]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [count]
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [count]
 
 // BEGIN activate

@@ -1,6 +1,7 @@
 // Elementwise binary op with NumPy broadcasting: out[idx] = a[idx . aStrides] (op) b[idx . bStrides].
 // Shapes are right-aligned to rank 8 and split over two vec4s; a broadcast axis has stride 0.
-// The op is the OP override: 0 add, 1 sub, 2 mul, 3 div.
+// The op is the OP override: 0 add, 1 sub, 2 mul, 3 div, 4 prelu (x >= 0 ? x : x * slope); an activation may follow (a residual
+// add then relu is one dispatch).
 
 struct Params {
   count: u32,
@@ -10,21 +11,52 @@ struct Params {
   aStridesHi: vec4<u32>,
   bStridesLo: vec4<u32>,
   bStridesHi: vec4<u32>,
+  alpha: f32,            // activation parameters
+  beta: f32,
 }
 
 override OP: u32 = 0u;
+override ACTIVATION: u32 = 0u;
 override WG_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(1) var<storage, read_write> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;  // [count], row-major output shape
+
+// BEGIN activate
+// erf by Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, below float32 resolution near 1.
+fn erf_approx(x: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.3275911 * abs(x));
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-x * x));
+}
+
+fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(x, 0.0); }                                        // relu
+    case 2u: { return clamp(x, 0.0, 6.0); }                                 // relu6
+    case 3u: { return select(alpha * x, x, x >= 0.0); }                     // leakyRelu
+    case 4u: { return select(alpha * (exp(x) - 1.0), x, x > 0.0); }         // elu
+    case 5u: { return beta * select(alpha * (exp(x) - 1.0), x, x > 0.0); }  // selu (beta = gamma)
+    case 6u: { return 1.0 / (1.0 + exp(-x)); }                              // sigmoid
+    case 7u: { return clamp(alpha * x + beta, 0.0, 1.0); }                  // hardSigmoid
+    case 8u: { return tanh(clamp(x, -15.0, 15.0)); }                        // tanh; clamped: some tanh builtins overflow to NaN
+    case 9u: { return max(x, 0.0) + log(1.0 + exp(-abs(x))); }              // softplus, stable form
+    case 10u: { return x / (1.0 + abs(x)); }                                // softsign
+    case 11u: { return clamp(x, alpha, beta); }                             // clip(min, max)
+    case 12u: { return 0.5 * x * (1.0 + erf_approx(x * 0.7071067811865476)); } // gelu (exact form)
+    default: { return x; }                                                  // linear
+  }
+}
+// END activate
 
 fn combine(x: f32, y: f32) -> f32 {
   switch OP {
     case 1u: { return x - y; }
     case 2u: { return x * y; }
     case 3u: { return x / y; }
+    case 4u: { return select(x * y, x, x >= 0.0); }
     default: { return x + y; }
   }
 }
@@ -49,5 +81,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     ia += coord * params.aStridesLo[d];
     ib += coord * params.bStridesLo[d];
   }
-  out[i] = combine(a[ia], b[ib]);
+  out[i] = activate(combine(a[ia], b[ib]), params.alpha, params.beta);
 }

@@ -14,9 +14,9 @@ override ACTIVATION: u32 = 0u;
 override WG_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;          // [..., C]
-@group(0) @binding(2) var<storage, read> scale: array<f32>;      // [C]
-@group(0) @binding(3) var<storage, read> shift: array<f32>;      // [C]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [..., C]
+@group(0) @binding(2) var<storage, read_write> scale: array<f32>;      // [C]
+@group(0) @binding(3) var<storage, read_write> shift: array<f32>;      // [C]
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [..., C]
 
 // BEGIN activate

@@ -32,9 +32,9 @@ override ACTIVATION: u32 = 0u;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;          // [N, H, W, Cin]
-@group(0) @binding(2) var<storage, read> w: array<f32>;          // [KH, KW, CinG, Cout]
-@group(0) @binding(3) var<storage, read> bias: array<f32>;       // [Cout]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [N, H, W, Cin]
+@group(0) @binding(2) var<storage, read_write> w: array<f32>;          // [KH, KW, CinG, Cout]
+@group(0) @binding(3) var<storage, read_write> bias: array<f32>;       // [Cout]
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [N, OH, OW, Cout]
 
 // BEGIN activate

@@ -17,7 +17,7 @@ override CRD: bool = false;
 override WG_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;          // [N, H, W, C]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [N, H, W, C]
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [N, H*bs, W*bs, Cout]
 
 @compute @workgroup_size(WG_SIZE)

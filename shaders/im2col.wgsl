@@ -28,7 +28,7 @@ struct Params {
 override WG_SIZE: u32 = 256u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;           // [N, H, W, Cin]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;           // [N, H, W, Cin]
 @group(0) @binding(2) var<storage, read_write> cols: array<f32>;  // [groups, rows, tapCols]
 
 @compute @workgroup_size(WG_SIZE)

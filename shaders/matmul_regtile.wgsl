@@ -34,9 +34,9 @@ override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
-@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
-@group(0) @binding(3) var<storage, read> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
+@group(0) @binding(1) var<storage, read_write> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
+@group(0) @binding(2) var<storage, read_write> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
+@group(0) @binding(3) var<storage, read_write> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch][M rows of ldc] from outOffset
 
 // BEGIN activate

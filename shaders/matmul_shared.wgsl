@@ -37,9 +37,9 @@ override TILE_A_SIZE: u32 = 4u * WG_Y * TILE_K;  // [4 WG_Y rows][TILE_K]
 override TILE_B_SIZE: u32 = TILE_K * 4u * WG_X;  // [TILE_K][4 WG_X cols]
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
-@group(0) @binding(2) var<storage, read> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
-@group(0) @binding(3) var<storage, read> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
+@group(0) @binding(1) var<storage, read_write> a: array<f32>;          // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
+@group(0) @binding(2) var<storage, read_write> b: array<f32>;          // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
+@group(0) @binding(3) var<storage, read_write> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;  // [batch][M rows of ldc] from outOffset
 
 var<workgroup> tileA: array<f32, TILE_A_SIZE>;

@@ -12,7 +12,7 @@ override LOG: bool = false;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;          // [outer, len, inner]
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [outer, len, inner]
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [outer, len, inner]
 
 @compute @workgroup_size(WG_SIZE)

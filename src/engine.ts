@@ -10,6 +10,8 @@ import type { HostTensor } from './ops/host-tensor.ts';
 import { matmulOp, type MatmulVariant } from './ops/matmul/op.ts';
 import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
 import { softmaxOp } from './ops/softmax/op.ts';
+import { transposeOp } from './ops/transpose/op.ts';
+import { padOp } from './ops/pad/op.ts';
 import { pairOf, type Padding } from './ops/conv2d/geometry.ts';
 import { conv2dOp, type Conv2dAttrs, type Conv2dVariant } from './ops/conv2d/op.ts';
 import { convTranspose2dOp } from './ops/conv-transpose2d/op.ts';
@@ -17,9 +19,18 @@ import { pool2dOp, type Pool2dAttrs, type PoolKind } from './ops/pool2d/op.ts';
 import { depthToSpaceOp, type DepthToSpaceMode } from './ops/depth-to-space/op.ts';
 import { channelAffineOp } from './ops/batch-norm/op.ts';
 import { foldBatchNorm, type BatchNormParams } from './ops/batch-norm/fold.ts';
+import { checkIds, embeddingOp } from './ops/gather/op.ts';
+import { checkSequenceLens, type LstmOptions, type LstmResult, PreparedRecurrent, prepareRecurrent, recurrentAttrs, recurrentInputs, type RecurrentOptions, type RecurrentResult, recurrentResult } from './ops/recurrent/api.ts';
+import type { GruWeightsSpec, LstmWeightsSpec, SimpleRnnWeightsSpec, WeightArray } from './ops/recurrent/convert.ts';
+import type { CellKind } from './ops/recurrent/layout.ts';
+import { recurrentOp } from './ops/recurrent/op.ts';
+import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
+import { CompiledModel } from './runtime/compiled-model.ts';
+import { Model } from './model/model.ts';
+import type { Graph } from './graph/ir.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
-import { Tensor, type TensorData, type TensorOwner } from './tensor.ts';
+import { Tensor, type Storage, type TensorData, type TensorOwner } from './tensor.ts';
 import type { DType } from './tensor-spec.ts';
 
 export interface EngineOptions {
@@ -29,7 +40,7 @@ export interface EngineOptions {
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
-  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant };
+  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant; recurrent?: RecurrentVariant };
   /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
   im2colMaxBytes?: number;
   /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */
@@ -263,6 +274,21 @@ export class Engine implements TensorOwner {
     return this.binary('div', a, b);
   }
 
+  /** PRelu: x >= 0 ? x : slope * x, the slope broadcast to x. */
+  prelu(x: Tensor, slope: Tensor): Tensor {
+    return this.binary('prelu', x, slope);
+  }
+
+  /** Permutes axes: out.shape[d] = x.shape[perm[d]]. */
+  transpose(x: Tensor, perm: number[]): Tensor {
+    return this.execute('transpose', transposeOp, [x], { perm })[0];
+  }
+
+  /** Pads with a constant, or by reflecting or repeating the edges; pads = [begin per axis..., end per axis...]. */
+  pad(x: Tensor, pads: number[], options: { mode?: 'constant' | 'reflect' | 'edge'; value?: number } = {}): Tensor {
+    return this.execute('pad', padOp, [x], { pads, mode: options.mode ?? 'constant', value: options.value ?? 0 })[0];
+  }
+
   softmax(x: Tensor, axis = -1): Tensor {
     return this.execute('softmax', softmaxOp, [x], { axis, log: false })[0];
   }
@@ -271,9 +297,63 @@ export class Engine implements TensorOwner {
     return this.execute('logSoftmax', softmaxOp, [x], { axis, log: true })[0];
   }
 
+  /** Converts LSTM weights (ONNX, Keras or PyTorch convention) once into the engine's layout and uploads them. */
+  prepareLstm(spec: LstmWeightsSpec): PreparedRecurrent<'lstm'> {
+    return prepareRecurrent(this, 'prepareLstm', 'lstm', spec);
+  }
+  prepareGru(spec: GruWeightsSpec): PreparedRecurrent<'gru'> {
+    return prepareRecurrent(this, 'prepareGru', 'gru', spec);
+  }
+  prepareSimpleRnn(spec: SimpleRnnWeightsSpec): PreparedRecurrent<'simpleRnn'> {
+    return prepareRecurrent(this, 'prepareSimpleRnn', 'simpleRnn', spec);
+  }
+
+  /** An LSTM layer over x [T, B, I] (or [B, T, I] batch-major): y, and the final states yH, yC. */
+  lstm(x: Tensor, weights: PreparedRecurrent<'lstm'>, options: LstmOptions = {}): LstmResult {
+    return this.recurrent('lstm', x, weights, options) as LstmResult;
+  }
+  gru(x: Tensor, weights: PreparedRecurrent<'gru'>, options: RecurrentOptions = {}): RecurrentResult {
+    return this.recurrent('gru', x, weights, options);
+  }
+  simpleRnn(x: Tensor, weights: PreparedRecurrent<'simpleRnn'>, options: RecurrentOptions = {}): RecurrentResult {
+    return this.recurrent('simpleRnn', x, weights, options);
+  }
+
+  /**
+   * Rows of table [V, E] picked by ids (negative ids count from the end) -> [...ids, E]. Host ids
+   * are validated; ids in a GPU tensor cannot be, and an out-of-range one gives a row of NaN.
+   */
+  embedding(table: Tensor, ids: Tensor | WeightArray | Int32Array | readonly number[]): Tensor {
+    const where = 'embedding';
+    if (ids instanceof Tensor) return this.execute(where, embeddingOp, [table, ids], {})[0];
+    const host: WeightArray = 'shape' in ids ? ids : { shape: [ids.length], data: ids };
+    const data = checkIds(where, host.data, table.shape[0] ?? 0);
+    return this.withViews([this.tensor(host.shape, data)], ([t]) => this.execute(where, embeddingOp, [table, t], {})[0]);
+  }
+
+  /**
+   * Compiles a model (or a graph) for this engine. Plans are made per input-shape signature on
+   * first use and cached; weights are uploaded once per plan. Later setWeights calls on the
+   * model do not affect this compiled model: compile again.
+   */
+  compile(model: Model | Graph, options: { name?: string } = {}): CompiledModel {
+    const graph = model instanceof Model ? model.snapshot() : model;
+    return new CompiledModel(graph, this.gpu, this.planContext, options.name ?? (model instanceof Model ? model.name : 'graph'));
+  }
+
   /** Releases the device (WebGPU) or nothing (CPU). Tensors of this engine become unusable. */
   dispose(): void {
     this.gpu?.destroy();
+  }
+
+  /** Live GPU buffers and their bytes (tensors, compiled models, internal buffers); zeros on the CPU backend. */
+  memoryStats(): { liveBuffers: number; liveBytes: number } {
+    return this.gpu?.memoryStats() ?? { liveBuffers: 0, liveBytes: 0 };
+  }
+
+  /** @internal */
+  release(storage: Storage): void {
+    if (storage.kind === 'gpu') this.gpu?.destroyBuffer(storage.buffer);
   }
 
   /** @internal */
@@ -328,6 +408,15 @@ export class Engine implements TensorOwner {
     };
   }
 
+  private recurrent(cell: CellKind, x: Tensor, weights: PreparedRecurrent, options: LstmOptions): RecurrentResult {
+    const where = options.name ? `${cell} '${options.name}'` : cell;
+    const attrs = recurrentAttrs(where, cell, weights, options);
+    if (!(x instanceof Tensor)) throw new WgnnError(where, `x must be a wgnn Tensor, got ${String(x)}`);
+    const lens = options.sequenceLens && checkSequenceLens(where, options.sequenceLens, x, attrs.layout);
+    const temporaries = lens ? [this.tensor([lens.length], lens)] : [];
+    return this.withViews(temporaries, ([lengths]) => recurrentResult(this.execute(where, recurrentOp, recurrentInputs(x, weights, lengths, options), attrs), attrs));
+  }
+
   private binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     return this.execute(op, binaryOp, [a, b], { op })[0];
   }
@@ -340,6 +429,30 @@ export class Engine implements TensorOwner {
       if (t.owner !== this) throw new WgnnError(where, `tensor ${formatShape(t.shape)} belongs to another engine`);
     }
     this.gpu?.checkAlive();
+    if (this.gpu) {
+      // One buffer bound twice in a dispatch is rejected (all storage bindings are writable):
+      // a repeated input (matmul(t, t), or two views of one tensor) is read from a copy.
+      const seen = new Set<Storage>();
+      const copies: Tensor[] = [];
+      const distinct = inputs.map((t) => {
+        if (!t) return t;
+        const storage = t.storage(where);
+        if (!seen.has(storage)) {
+          seen.add(storage);
+          return t;
+        }
+        const copy = this.execute(`${where}/copy`, activationOp, [t], resolveActivation(where, 'linear'))[0];
+        copies.push(copy);
+        return copy;
+      });
+      if (copies.length) {
+        try {
+          return this.execute(where, op, distinct, attrs);
+        } finally {
+          for (const c of copies) c.dispose();
+        }
+      }
+    }
     const specs: (TensorSpec | undefined)[] = inputs.map((t) => t && { shape: [...t.shape], dtype: t.dtype });
     const outputs = op.infer(where, specs, attrs);
     if (!this.gpu) {

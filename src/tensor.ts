@@ -13,6 +13,8 @@ export type Storage = ({ kind: 'gpu'; buffer: GPUBuffer } | { kind: 'cpu'; data:
 export interface TensorOwner {
   readonly id: number;
   read(tensor: Tensor): Promise<TensorData>;
+  /** Frees storage whose last tensor was disposed. */
+  release(storage: Storage): void;
 }
 
 export class Tensor {
@@ -57,7 +59,7 @@ export class Tensor {
     const storage = this.storageOrNull;
     this.storageOrNull = null;
     if (!storage || --storage.holders > 0) return;
-    if (storage.kind === 'gpu') storage.buffer.destroy();
+    this.owner.release(storage);
   }
 
   toString(): string {

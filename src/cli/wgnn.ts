@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `wgnn` command: a table of subcommands (run and bench join `info` later).
+// The `wgnn` command: a table of subcommands.
 // Exit codes: 0 done, 1 failed (one line on stderr), 2 bad usage (usage on stderr).
 import { UsageError, type Command } from './command.ts';
 import { infoCommand } from './info.ts';
+import { runCommand } from './run.ts';
 
 const COMMANDS: Record<string, Command> = {
   info: infoCommand,
+  run: runCommand,
 };
 
 function usage(): string {

@@ -47,6 +47,8 @@ export interface DeviceLimits {
   maxComputeWorkgroupsPerDimension: number;
   maxComputeInvocationsPerWorkgroup: number;
   maxComputeWorkgroupStorageSize: number;
+  minUniformBufferOffsetAlignment?: number;
+  minStorageBufferOffsetAlignment?: number;
 }
 
 export interface PlanContext {

@@ -29,6 +29,8 @@ export class GpuExecutor {
   private pendingErrors: Promise<string | null>[] = [];
   private readonly lost: Promise<never>;
   private readonly unusedBinding: GPUBuffer;
+  /** Every buffer this executor made and has not destroyed, with its size (leak tests read it). */
+  private readonly live = new Map<GPUBuffer, number>();
 
   constructor(acquired: AcquiredDevice, private readonly options: GpuExecutorOptions) {
     this.device = acquired.device;
@@ -46,14 +48,62 @@ export class GpuExecutor {
     if (this.lostError) throw this.lostError;
   }
 
-  createBuffer(label: string, bytes: number): GPUBuffer {
+  /** The one place buffers are made, so that live buffers and bytes can be counted. */
+  allocate(descriptor: GPUBufferDescriptor): GPUBuffer {
     this.checkAlive();
+    const buffer = this.device.createBuffer(descriptor);
+    this.live.set(buffer, descriptor.size);
+    return buffer;
+  }
+
+  destroyBuffer(buffer: GPUBuffer): void {
+    this.live.delete(buffer);
+    buffer.destroy();
+  }
+
+  memoryStats(): { liveBuffers: number; liveBytes: number } {
+    let liveBytes = 0;
+    for (const size of this.live.values()) liveBytes += size;
+    return { liveBuffers: this.live.size, liveBytes };
+  }
+
+  /** A storage buffer for tensor data; the size is checked against the device's binding limit. */
+  createBuffer(label: string, bytes: number, extraUsage = 0): GPUBuffer {
     if (bytes > this.limits.maxStorageBufferBindingSize) {
       throw new WgnnError(label, `needs a ${bytes}-byte buffer, past the device's maxStorageBufferBindingSize of ${this.limits.maxStorageBufferBindingSize}`);
     }
     // Storage bindings cannot be empty and must be 4-byte multiples.
     const size = Math.max(16, Math.ceil(bytes / 4) * 4);
-    return this.device.createBuffer({ label, size, usage: TENSOR_USAGE });
+    return this.allocate({ label, size, usage: TENSOR_USAGE | extraUsage });
+  }
+
+  /** Starts catching WebGPU errors; endErrorScope(label) files them for the next read. */
+  beginErrorScope(): void {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+  }
+
+  endErrorScope(label: string): void {
+    for (const scope of ['validation', 'out of memory']) {
+      this.pendingErrors.push(this.device.popErrorScope().then((e) => (e ? `${label}: WebGPU ${scope} error: ${e.message}` : null)));
+    }
+    if (this.pendingErrors.length > 256) {
+      // Many runs without a read: fold the list so it stays small.
+      const all = this.pendingErrors;
+      this.pendingErrors = [Promise.all(all).then((ms) => ms.filter((m) => m !== null).join('; ') || null)];
+    }
+  }
+
+  /** Resolves when `promise` does, or rejects with the DeviceLostError if the device goes first. */
+  async untilLost<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await Promise.race([promise, this.lost]);
+    } catch (error) {
+      // mapAsync fails with an AbortError when the device goes away during the wait; give the
+      // lost promise a moment to settle so the caller gets the reason, not a bare AbortError.
+      if (!this.lostError) await Promise.race([this.lost.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
+      throw this.lostError ?? error;
+    }
   }
 
   upload(label: string, data: TensorData): GPUBuffer {
@@ -82,12 +132,11 @@ export class GpuExecutor {
       return this.unusedBinding;
     };
 
-    this.device.pushErrorScope('out-of-memory');
-    this.device.pushErrorScope('validation');
+    this.beginErrorScope();
     const encoder = this.device.createCommandEncoder({ label });
     for (const dispatch of plan.dispatches) {
       const layout = paramsLayout(dispatch.shader.name, dispatch.shader.code);
-      const uniform = this.device.createBuffer({ label: `${label}:params`, size: layout.byteSize, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+      const uniform = this.allocate({ label: `${label}:params`, size: layout.byteSize, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
       this.device.queue.writeBuffer(uniform, 0, packParams(dispatch.shader.name, layout, dispatch.params));
       uniforms.push(uniform);
       const pipeline = this.pipelines.get(dispatch);
@@ -104,16 +153,9 @@ export class GpuExecutor {
       this.dispatchCount++;
     }
     this.device.queue.submit([encoder.finish()]);
-    for (const scope of ['validation', 'out of memory']) {
-      this.pendingErrors.push(this.device.popErrorScope().then((e) => (e ? `${label}: WebGPU ${scope} error: ${e.message}` : null)));
-    }
-    if (this.pendingErrors.length > 256) {
-      // Many runs without a read: fold the list so it stays small.
-      const all = this.pendingErrors;
-      this.pendingErrors = [Promise.all(all).then((ms) => ms.filter((m) => m !== null).join('; ') || null)];
-    }
+    this.endErrorScope(label);
     // Safe right after submit: WebGPU keeps destroyed buffers alive for work already submitted.
-    for (const buffer of [...uniforms, ...scratch]) buffer.destroy();
+    for (const buffer of [...uniforms, ...scratch]) this.destroyBuffer(buffer);
     return outputs;
   }
 
@@ -129,27 +171,27 @@ export class GpuExecutor {
     this.checkAlive();
     await this.checkErrors();
     const bytes = count * BYTES_PER_ELEMENT[dtype];
-    const staging = this.device.createBuffer({ label: 'wgnn:readback', size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const staging = this.allocate({ label: 'wgnn:readback', size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     try {
       const encoder = this.device.createCommandEncoder({ label: 'wgnn:readback' });
       if (bytes > 0) encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
-      await Promise.race([staging.mapAsync(MAP_MODE_READ), this.lost]);
+      await this.untilLost(staging.mapAsync(MAP_MODE_READ));
       const copy = staging.getMappedRange(0, bytes).slice(0);
       staging.unmap();
       return dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-    } catch (error) {
-      // mapAsync fails with an AbortError when the device goes away during the wait; give the
-      // lost promise a moment to settle so the caller gets the reason, not a bare AbortError.
-      if (!this.lostError) await Promise.race([this.lost.catch(() => {}), new Promise((r) => setTimeout(r, 100))]);
-      throw this.lostError ?? error;
     } finally {
-      staging.destroy();
+      this.destroyBuffer(staging);
     }
   }
 
+  /** A 16-byte buffer bound where a kernel's optional input is absent. */
+  get unused(): GPUBuffer {
+    return this.unusedBinding;
+  }
+
   destroy(): void {
-    this.unusedBinding.destroy();
+    this.destroyBuffer(this.unusedBinding);
     this.device.destroy();
   }
 }

@@ -17,6 +17,25 @@ export class PipelineCache {
     return `${shader.name}{${constants.join(',')}}`;
   }
 
+  /** Creates the missing pipelines of `dispatches` in parallel (createComputePipelineAsync). */
+  async prepare(dispatches: Dispatch[]): Promise<void> {
+    const missing = new Map<string, Dispatch>();
+    for (const d of dispatches) {
+      const key = PipelineCache.key(d.shader, d.overrides);
+      if (!this.pipelines.has(key)) missing.set(key, d);
+    }
+    const made = await Promise.all(
+      [...missing].map(([key, d]) =>
+        this.device.createComputePipelineAsync({
+          label: key,
+          layout: 'auto',
+          compute: { module: this.module(d.shader), entryPoint: 'main', constants: d.overrides },
+        }),
+      ),
+    );
+    [...missing.keys()].forEach((key, i) => this.pipelines.set(key, made[i]));
+  }
+
   get(dispatch: Dispatch): GPUComputePipeline {
     const key = PipelineCache.key(dispatch.shader, dispatch.overrides);
     let pipeline = this.pipelines.get(key);

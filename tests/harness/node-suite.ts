@@ -21,11 +21,11 @@ export function defineNodeSuites(): void {
   const engines = new Map<string, Promise<Engine>>();
   let gpu: GPU | undefined;
 
-  function engine(variants: EngineOptions['variants'] = {}): Promise<Engine> {
-    const key = JSON.stringify(variants);
+  function engine(variants: EngineOptions['variants'] = {}, options: Pick<EngineOptions, 'im2colMaxBytes'> = {}): Promise<Engine> {
+    const key = JSON.stringify([variants, options]);
     let made = engines.get(key);
     if (!made) {
-      made = createEngine({ gpu, variants, poisonOutputs: true });
+      made = createEngine({ ...options, gpu, variants, poisonOutputs: true });
       engines.set(key, made);
     }
     return made;

@@ -22,6 +22,10 @@ describe('shader sources', () => {
       expect(paramsLayout(file, code).fields.length).toBeGreaterThan(0);
     });
 
+    it(`${file} declares storage read_write (arena bindings share one buffer)`, () => {
+      expect(source(file)).not.toMatch(/var<storage,\s*read>/);
+    });
+
     const block = activateBlock(source(file));
     if (block) {
       it(`${file} carries the canonical activate() copy`, () => {

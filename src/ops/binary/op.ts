@@ -4,16 +4,20 @@ import { WgnnError } from '../../errors.ts';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../../shape.ts';
 import { spreadWorkgroups, type OpDefinition } from '../op.ts';
 import { binaryReference, type BinaryOp } from './reference.ts';
+import type { ResolvedActivation } from '../activation/kinds.ts';
+import { activationReference } from '../activation/reference.ts';
 
 export type { BinaryOp };
 
 const SHADER = { name: 'binary.wgsl', code: binaryWgsl };
-const OP_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
+const OP_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, prelu: 4 };
 const MAX_RANK = 8;
 const WG_SIZE = 256;
 
 export interface BinaryAttrs {
   op: BinaryOp;
+  /** Applied to the result in the same dispatch; linear when absent. */
+  activation?: ResolvedActivation;
 }
 
 /** Right-aligns `values` into MAX_RANK slots filled with `fill`. */
@@ -34,7 +38,7 @@ export const binaryOp: OpDefinition<BinaryAttrs> = {
     return [{ shape, dtype: 'float32' }];
   },
 
-  plan([a, b], [out], { op }, ctx) {
+  plan([a, b], [out], { op, activation }, ctx) {
     const count = sizeOf(out.shape);
     if (count === 0) return { scratchBytes: [], dispatches: [] };
     const shape = padTo8(out.shape, 1);
@@ -45,12 +49,13 @@ export const binaryOp: OpDefinition<BinaryAttrs> = {
       dispatches: [
         {
           shader: SHADER,
-          overrides: { OP: OP_CODES[op], WG_SIZE },
+          overrides: { OP: OP_CODES[op], ACTIVATION: activation?.code ?? 0, WG_SIZE },
           params: {
             count,
             shapeLo: shape.slice(0, 4), shapeHi: shape.slice(4),
             aStridesLo: aStrides.slice(0, 4), aStridesHi: aStrides.slice(4),
             bStridesLo: bStrides.slice(0, 4), bStridesHi: bStrides.slice(4),
+            alpha: activation?.alpha ?? 0, beta: activation?.beta ?? 0,
           },
           bindings: [{ input: 0 }, { input: 1 }, { output: 0 }],
           workgroups: spreadWorkgroups(op, Math.ceil(count / WG_SIZE), ctx.limits),
@@ -59,7 +64,8 @@ export const binaryOp: OpDefinition<BinaryAttrs> = {
     };
   },
 
-  reference([a, b], { op }) {
-    return [binaryReference(op, a!, b!)];
+  reference([a, b], { op, activation }) {
+    const result = binaryReference(op, a!, b!);
+    return [activation ? activationReference(result, activation) : result];
   },
 };

@@ -1,7 +1,8 @@
 // CPU reference of the broadcasting binary ops: out[i] = a[ia] (op) b[ib], NumPy broadcasting.
 import type { HostTensor } from '../host-tensor.ts';
 
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+/** prelu(x, slope) = x >= 0 ? x : slope * x (ONNX PRelu, the slope broadcast to x). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'prelu';
 
 function apply(op: BinaryOp, x: number, y: number): number {
   switch (op) {
@@ -9,6 +10,7 @@ function apply(op: BinaryOp, x: number, y: number): number {
     case 'sub': return x - y;
     case 'mul': return x * y;
     case 'div': return x / y;
+    case 'prelu': return x >= 0 ? x : x * y;
   }
 }
 

@@ -4,6 +4,8 @@ import { resolveActivation } from '../../../src/ops/activation/kinds.ts';
 import { activationReference } from '../../../src/ops/activation/reference.ts';
 import { binaryReference, type BinaryOp } from '../../../src/ops/binary/reference.ts';
 import { softmaxReference } from '../../../src/ops/softmax/reference.ts';
+import { transposeOp } from '../../../src/ops/transpose/op.ts';
+import { padOp } from '../../../src/ops/pad/op.ts';
 import { expectClose, F32, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
 import { product, type GpuCase } from './case.ts';
@@ -77,9 +79,31 @@ const BINARY_SHAPES: [number[], number[]][] = [
 
 const SOFTMAX_SHAPES: [number[], number][] = [[[1], 0], [[7], -1], [[3, 5], 1], [[3, 5], 0], [[2, 3, 4], 1], [[2, 3, 4], -3], [[4, 257], -1], [[2, 1, 5], 1]];
 
+function layoutCase(name: string, shape: number[], run: (engine: import('../../../src/index.ts').Engine, x: import('../../../src/index.ts').Tensor) => import('../../../src/index.ts').Tensor, reference: (x: { shape: number[]; data: Float32Array }) => { data: Float32Array }): GpuCase {
+  return {
+    name,
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const rng = new Random(seedOf(name));
+      const x = { shape, data: rng.floats(product(shape)) };
+      const out = run(engine, engine.tensor(shape, x.data));
+      expectClose(name, await out.data(), reference(x).data, { atol: 0, rtol: 0 }, { seed: rng.seed, shape: out.shape });
+    },
+  };
+}
+
+const LAYOUT_CASES: GpuCase[] = [
+  ...([[[2, 3, 4, 5], [0, 2, 3, 1]], [[2, 3, 4, 5], [0, 3, 1, 2]], [[7], [0]], [[3, 1, 2], [2, 1, 0]], [[2, 1, 2, 1, 2, 1, 2, 3], [7, 6, 5, 4, 3, 2, 1, 0]]] as [number[], number[]][]).map(([shape, perm]) =>
+    layoutCase(`transpose [${shape}] perm [${perm}]`, shape, (e, t) => e.transpose(t, perm), (x) => transposeOp.reference([x], { perm })[0])),
+  ...(['constant', 'reflect', 'edge'] as const).flatMap((mode) =>
+    ([[[3, 4], [1, 2, 2, 1]], [[2, 3, 5], [0, 1, 2, 1, 0, 4]], [[1, 3], [0, 2, 0, 2]]] as [number[], number[]][]).map(([shape, pads]) =>
+      layoutCase(`pad ${mode} [${shape}] [${pads}]`, shape, (e, t) => e.pad(t, pads, { mode, value: 1.5 }), (x) => padOp.reference([x], { pads, mode, value: 1.5 })[0]))),
+];
+
 export const elementwiseCases: GpuCase[] = [
+  ...LAYOUT_CASES,
   ...(Object.keys(ACTIVATIONS) as ActivationKind[]).flatMap((kind) => ACTIVATION_SHAPES.map((s) => activationCase({ kind }, s))),
   ...CUSTOM_PARAMS.map((a) => activationCase(a, [5, 13])),
-  ...(['add', 'sub', 'mul', 'div'] as BinaryOp[]).flatMap((op) => BINARY_SHAPES.map(([a, b]) => binaryCase(op, a, b))),
+  ...(['add', 'sub', 'mul', 'div', 'prelu'] as BinaryOp[]).flatMap((op) => BINARY_SHAPES.map(([a, b]) => binaryCase(op, a, b))),
   ...[false, true].flatMap((log) => SOFTMAX_SHAPES.map(([s, axis]) => softmaxCase(log, s, axis))),
 ];

@@ -3,17 +3,27 @@ import type { GpuCase } from './case.ts';
 import { conv2dCases } from './conv2d.ts';
 import { convTransposeCases } from './conv-transpose.ts';
 import { poolCases } from './pool.ts';
+import { modelCases } from './models.ts';
 import { elementwiseCases } from './elementwise.ts';
 import { engineCases } from './engine.ts';
 import { matmulCases } from './matmul.ts';
 import { shaderCases } from './shaders.ts';
+import { lstmCases } from './recurrent-lstm.ts';
+import { gruCases } from './recurrent-gru.ts';
+import { simpleRnnCases } from './recurrent-rnn.ts';
+import { recurrentLayerCases } from './recurrent-layers.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
   conv2d: conv2dCases,
   convTranspose: convTransposeCases,
   pool: poolCases,
+  models: modelCases,
   elementwise: elementwiseCases,
   engine: engineCases,
   shaders: shaderCases,
+  recurrentLstm: lstmCases,
+  recurrentGru: gruCases,
+  recurrentRnn: simpleRnnCases,
+  recurrentLayers: recurrentLayerCases,
 };

@@ -1,0 +1,86 @@
+// The graph IR every front-end produces (the model API, the ONNX importer) and the one compiler
+// consumes: values (graph inputs, constants, node results) and nodes (an op name from the
+// registry in ops.ts, its inputs, outputs and attributes). Shapes of graph inputs may leave
+// dimensions open (null: batch size, sequence length); the compiler fixes them per input
+// signature and infers every other shape from there.
+import { WgnnError } from '../errors.ts';
+import { checkShape, formatShape, sizeOf } from '../shape.ts';
+import type { TensorData } from '../tensor.ts';
+import type { DType } from '../tensor-spec.ts';
+
+export type ValueId = number;
+export type NodeId = number;
+
+export interface GraphValue {
+  id: ValueId;
+  name: string;
+  dtype: DType;
+  /** Known only for graph inputs (null = set per run) and constants; inferred for the rest. */
+  shape?: (number | null)[];
+  /** The values of a constant (weights, folded statistics). */
+  data?: TensorData;
+  producer?: NodeId;
+}
+
+export interface GraphNode {
+  id: NodeId;
+  /** The layer or ONNX node name; every error about this node names it. */
+  name: string;
+  op: string;
+  /** undefined marks an optional input left out (a bias, an initial state). */
+  inputs: (ValueId | undefined)[];
+  outputs: ValueId[];
+  attrs: unknown;
+}
+
+export class Graph {
+  readonly values: GraphValue[] = [];
+  readonly nodes: GraphNode[] = [];
+  readonly inputs: ValueId[] = [];
+  outputs: ValueId[] = [];
+  private readonly names = new Set<string>();
+
+  /** A graph input; null dims are given per run (batch size, sequence length). */
+  input(name: string, shape: (number | null)[], dtype: DType = 'float32'): ValueId {
+    checkShape(`input ${name}`, shape.map((d) => d ?? 1));
+    const id = this.value(name, dtype, { shape: [...shape] });
+    this.inputs.push(id);
+    return id;
+  }
+
+  constant(name: string, shape: number[], data: TensorData): ValueId {
+    checkShape(`constant ${name}`, shape);
+    if (data.length !== sizeOf(shape)) {
+      throw new WgnnError(`constant ${name}`, `has ${data.length} values but its shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
+    }
+    return this.value(name, data instanceof Int32Array ? 'int32' : 'float32', { shape: [...shape], data });
+  }
+
+  /** Adds a node with `outputCount` results; their shapes come from shape inference. */
+  node(op: string, name: string, inputs: (ValueId | undefined)[], attrs: unknown, outputCount = 1): ValueId[] {
+    const id = this.nodes.length;
+    const unique = this.uniqueName(name);
+    const outputs = Array.from({ length: outputCount }, (_, i) =>
+      this.value(outputCount === 1 ? unique : `${unique}:${i}`, 'float32', { producer: id }),
+    );
+    this.nodes.push({ id, name: unique, op, inputs: [...inputs], outputs, attrs });
+    return outputs;
+  }
+
+  setOutputs(ids: ValueId[]): void {
+    this.outputs = [...ids];
+  }
+
+  private value(name: string, dtype: DType, extra: Partial<GraphValue>): ValueId {
+    const id = this.values.length;
+    this.values.push({ id, name, dtype, ...extra });
+    return id;
+  }
+
+  private uniqueName(name: string): string {
+    let unique = name;
+    for (let i = 1; this.names.has(unique); i++) unique = `${name}_${i}`;
+    this.names.add(unique);
+    return unique;
+  }
+}

@@ -1,0 +1,63 @@
+// The ops a graph node may name, and the two kinds of node: kernels (an OpDefinition: they
+// dispatch) and views (reshape: they only reinterpret their input's memory, no dispatch).
+import { WgnnError } from '../errors.ts';
+import { activationOp } from '../ops/activation/op.ts';
+import { channelAffineOp } from '../ops/batch-norm/op.ts';
+import { binaryOp } from '../ops/binary/op.ts';
+import { concatOp } from '../ops/concat/op.ts';
+import { convTranspose2dOp } from '../ops/conv-transpose2d/op.ts';
+import { conv2dOp } from '../ops/conv2d/op.ts';
+import { depthToSpaceOp } from '../ops/depth-to-space/op.ts';
+import { matmulOp } from '../ops/matmul/op.ts';
+import type { OpDefinition, TensorSpec } from '../ops/op.ts';
+import { pool2dOp } from '../ops/pool2d/op.ts';
+import { recurrentOp } from '../ops/recurrent/op.ts';
+import { softmaxOp } from '../ops/softmax/op.ts';
+import { transposeOp } from '../ops/transpose/op.ts';
+import { padOp } from '../ops/pad/op.ts';
+import { embeddingOp } from '../ops/gather/op.ts';
+import { formatShape, sizeOf } from '../shape.ts';
+
+export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
+  matmul: matmulOp,
+  activation: activationOp,
+  binary: binaryOp,
+  softmax: softmaxOp,
+  conv2d: conv2dOp,
+  convTranspose2d: convTranspose2dOp,
+  pool2d: pool2dOp,
+  depthToSpace: depthToSpaceOp,
+  channelAffine: channelAffineOp,
+  concat: concatOp,
+  recurrent: recurrentOp,
+  transpose: transposeOp,
+  pad: padOp,
+  embedding: embeddingOp,
+};
+
+/** reshape: 0 copies the input's dim at that position, -1 is inferred (ONNX Reshape semantics). */
+export interface ReshapeAttrs {
+  shape: number[];
+}
+
+export function reshapeShape(where: string, input: TensorSpec, attrs: ReshapeAttrs): number[] {
+  const shape = attrs.shape.map((d, i) => (d === 0 ? input.shape[i] : d));
+  const inferred = shape.indexOf(-1);
+  if (shape.some((d, i) => d === undefined || (d < 0 && i !== inferred)) || shape.lastIndexOf(-1) !== inferred) {
+    throw new WgnnError(where, `target shape [${attrs.shape.join(', ')}] is invalid for input ${formatShape(input.shape)}: at most one -1, and 0 only where the input has a dim`);
+  }
+  const total = sizeOf(input.shape);
+  if (inferred >= 0) {
+    const known = sizeOf(shape.filter((_, i) => i !== inferred));
+    if (known === 0 || total % known !== 0) throw new WgnnError(where, `cannot reshape ${formatShape(input.shape)} (${total} elements) to [${attrs.shape.join(', ')}]`);
+    shape[inferred] = total / known;
+  }
+  if (sizeOf(shape) !== total) throw new WgnnError(where, `cannot reshape ${formatShape(input.shape)} (${total} elements) to ${formatShape(shape)} (${sizeOf(shape)})`);
+  return shape;
+}
+
+export const VIEW_OPS = new Set(['reshape']);
+
+export function isKnownOp(op: string): boolean {
+  return op in KERNEL_OPS || VIEW_OPS.has(op);
+}

@@ -1,0 +1,142 @@
+// Core layers: input, dense, activation, softmax, dropout, flatten, reshape, add, concatenate.
+import { WgnnError } from '../../errors.ts';
+import type { ResolvedActivation } from '../../ops/activation/kinds.ts';
+import { GraphBuilder, type SymbolicShape, type SymbolicTensor } from '../builder.ts';
+import { glorot, kerasActivation, Layer, type ActivationName } from './layer.ts';
+
+let openBuilder: GraphBuilder | undefined;
+
+/**
+ * A model input; `shape` excludes the batch dim (null entries: sizes given per run). Inputs made
+ * before the next model() call belong to the same model, as with Keras' functional API.
+ */
+export function input(options: { shape: (number | null)[]; name?: string; dtype?: 'float32' | 'int32' }): SymbolicTensor {
+  openBuilder ??= new GraphBuilder();
+  const taken = new Set(openBuilder.graph.inputs.map((id) => openBuilder!.graph.values[id].name));
+  let name = options.name ?? 'input';
+  for (let i = 1; taken.has(name); i++) name = `${options.name ?? 'input'}_${i}`;
+  return openBuilder.input(name, [null, ...options.shape], options.dtype ?? 'float32');
+}
+
+/** Ends the functional model being built with `builder`: the next input() starts a new one. */
+export function closeBuilder(builder: GraphBuilder): void {
+  if (openBuilder === builder) openBuilder = undefined;
+}
+
+/** Adds the node for an activation that is not fusable (softmax) after `x`, or returns `x`. */
+export function finishActivation(builder: GraphBuilder, name: string, x: SymbolicTensor, activation: ResolvedActivation | 'softmax'): SymbolicTensor {
+  if (activation !== 'softmax') return x;
+  return builder.node('softmax', `${name}/softmax`, [x], { axis: -1, log: false })[0];
+}
+
+export interface DenseOptions {
+  units: number;
+  activation?: ActivationName;
+  useBias?: boolean;
+  name?: string;
+}
+
+/** Dense: x [..., in] · kernel [in, units] + bias [units], activation fused. */
+export class Dense extends Layer {
+  constructor(private readonly options: DenseOptions) {
+    super(options.name, 'dense');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    const name = this.name!;
+    const inputs = this.knownLastDim(x.shape, 'input size');
+    const { units } = this.options;
+    if (!Number.isInteger(units) || units < 1) throw new WgnnError(name, `units ${units} must be an integer >= 1`);
+    if (x.shape.length < 2) throw new WgnnError(name, `input [${x.shape.map((d) => d ?? '?')}] must have rank >= 2 ([batch, ..., features])`);
+    this.defineWeight('kernel', [inputs, units], glorot(`${name}/kernel`, [inputs, units], inputs, units));
+    if (this.options.useBias ?? true) this.defineWeight('bias', [units], new Float32Array(units));
+    const ids = this.makeConstants(builder);
+    const activation = kerasActivation(name, this.options.activation);
+    const attrs = { transposeA: false, transposeB: false, activation: activation === 'softmax' ? kerasActivation(name, 'linear') : activation };
+    const y = builder.node('matmul', name, [x, ids.kernel, ids.bias], attrs)[0];
+    return [finishActivation(builder, name, y, activation)];
+  }
+}
+
+export class Activation extends Layer {
+  constructor(private readonly activation: ActivationName, name?: string) {
+    super(name, 'activation');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    const activation = kerasActivation(this.name!, this.activation);
+    if (activation === 'softmax') return [finishActivation(builder, this.name!, x, activation)];
+    return builder.node('activation', this.name!, [x], activation);
+  }
+}
+
+export class Softmax extends Layer {
+  constructor(private readonly axis = -1, name?: string) {
+    super(name, 'softmax');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    return builder.node('softmax', this.name!, [x], { axis: this.axis, log: false });
+  }
+}
+
+/** Dropout is the identity at inference. */
+export class Dropout extends Layer {
+  constructor(readonly rate: number, name?: string) {
+    super(name, 'dropout');
+  }
+
+  protected call(_builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    return [x];
+  }
+}
+
+/** A view with another shape (no copy); `targetShape` excludes the batch dim and may hold one -1. */
+export class Reshape extends Layer {
+  constructor(private readonly targetShape: number[], name?: string) {
+    super(name, 'reshape');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    return builder.node('reshape', this.name!, [x], { shape: [0, ...this.targetShape] });
+  }
+}
+
+/** Flatten: [batch, ...] -> [batch, product], a view. */
+export class Flatten extends Layer {
+  constructor(name?: string) {
+    super(name, 'flatten');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    const rest: SymbolicShape = x.shape.slice(1);
+    if (rest.some((d) => d === null)) throw new WgnnError(this.name!, `needs known dims after the batch, got [${x.shape.map((d) => d ?? '?')}]`);
+    return builder.node('reshape', this.name!, [x], { shape: [0, -1] });
+  }
+}
+
+/** Elementwise sum of two or more inputs with the same (or broadcastable) shape: residual connections. */
+export class Add extends Layer {
+  constructor(name?: string) {
+    super(name, 'add');
+  }
+
+  protected call(builder: GraphBuilder, inputs: SymbolicTensor[]): SymbolicTensor[] {
+    if (inputs.length < 2) throw new WgnnError(this.name!, `needs at least two inputs, got ${inputs.length}`);
+    let sum = inputs[0];
+    inputs.slice(1).forEach((t, i) => {
+      sum = builder.node('binary', inputs.length === 2 ? this.name! : `${this.name}/${i}`, [sum, t], { op: 'add' })[0];
+    });
+    return [sum];
+  }
+}
+
+export class Concatenate extends Layer {
+  constructor(private readonly axis = -1, name?: string) {
+    super(name, 'concatenate');
+  }
+
+  protected call(builder: GraphBuilder, inputs: SymbolicTensor[]): SymbolicTensor[] {
+    return builder.node('concat', this.name!, inputs, { axis: this.axis });
+  }
+}

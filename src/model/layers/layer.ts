@@ -1,0 +1,138 @@
+// The base of every model layer: a name, weights in the layout its framework documents (Keras),
+// and `call`, which lowers the layer into graph nodes. Weights live in the graph as constants in
+// the layout the kernels read; setWeights converts once, at load.
+import { WgnnError } from '../../errors.ts';
+import type { ValueId } from '../../graph/ir.ts';
+import { resolveActivation, type ActivationKind, type ResolvedActivation } from '../../ops/activation/kinds.ts';
+import { formatShape, sizeOf } from '../../shape.ts';
+import type { GraphBuilder, SymbolicShape, SymbolicTensor } from '../builder.ts';
+
+export interface Weight {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Keras activation names (snake_case or camelCase) to wgnn's, plus 'softmax' (its own node). */
+const KERAS_ACTIVATIONS: Record<string, ActivationKind | 'softmax'> = {
+  linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', selu: 'selu', sigmoid: 'sigmoid',
+  hard_sigmoid: 'hardSigmoid', hardSigmoid: 'hardSigmoid', tanh: 'tanh', softplus: 'softplus',
+  softsign: 'softsign', gelu: 'gelu', leaky_relu: 'leakyRelu', leakyRelu: 'leakyRelu', softmax: 'softmax',
+};
+
+export type ActivationName = keyof typeof KERAS_ACTIVATIONS | ActivationKind;
+
+/** A fused activation, or 'softmax' (which needs a node of its own). */
+export function kerasActivation(where: string, name: string | undefined): ResolvedActivation | 'softmax' {
+  const kind = KERAS_ACTIVATIONS[name ?? 'linear'];
+  if (!kind) throw new WgnnError(where, `unknown activation '${name}'; known: ${Object.keys(KERAS_ACTIVATIONS).join(', ')}`);
+  return kind === 'softmax' ? 'softmax' : resolveActivation(where, kind);
+}
+
+/** Deterministic Glorot-uniform initial values, seeded by the weight's name. */
+export function glorot(name: string, shape: number[], fanIn: number, fanOut: number): Float32Array {
+  let seed = 2166136261;
+  for (let i = 0; i < name.length; i++) seed = Math.imul(seed ^ name.charCodeAt(i), 16777619) >>> 0;
+  const limit = Math.sqrt(6 / Math.max(fanIn + fanOut, 1));
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    data[i] = (seed / 2 ** 32) * 2 * limit - limit;
+  }
+  return data;
+}
+
+export abstract class Layer {
+  name: string | undefined;
+
+  /** The layer's kind, as Keras names it (conv2d, dense, lstm, ...). */
+  get className(): string {
+    return this.layerKind;
+  }
+  /** Weights in the framework's documented layout, by name (kernel, bias, ...). */
+  protected readonly weights = new Map<string, Weight>();
+  /** Graph constants this layer made, by key, filled from `weights` by kernelConstants(). */
+  private readonly constantIds = new Map<string, ValueId>();
+  private builder: GraphBuilder | undefined;
+
+  constructor(name: string | undefined, private readonly layerKind: string) {
+    this.name = name;
+  }
+
+  /** Applies the layer to its input(s), adding its nodes to the model being built. */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const outputs = this.applyAll(inputs);
+    return outputs[0];
+  }
+
+  /** Like apply, for layers with several outputs (recurrent layers with returnState). */
+  applyAll(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new WgnnError(this.name ?? this.layerKind, 'needs an input');
+    const builder = list[0].builder;
+    if (this.builder) throw new WgnnError(this.name!, 'is already applied; create a new layer for each use');
+    this.builder = builder;
+    this.name ??= builder.uniqueLayerName(this.layerKind);
+    if (builder.layers.some((l) => l.name === this.name)) throw new WgnnError(this.name, 'another layer of this model has the same name');
+    builder.layers.push(this);
+    return this.call(builder, list.map((t) => builder.own(t)));
+  }
+
+  /** The weight names and shapes, known once the layer has been applied. */
+  weightShapes(): Record<string, number[]> {
+    return Object.fromEntries([...this.weights].map(([k, w]) => [k, [...w.shape]]));
+  }
+
+  getWeights(): Record<string, Float32Array> {
+    return Object.fromEntries([...this.weights].map(([k, w]) => [k, w.data.slice()]));
+  }
+
+  /** Sets weights by name, in the framework's layout; shapes are checked, conversion happens here, once. */
+  setWeights(values: Record<string, ArrayLike<number>>): void {
+    const where = this.name ?? this.layerKind;
+    for (const [key, data] of Object.entries(values)) {
+      const weight = this.weights.get(key);
+      if (!weight) throw new WgnnError(where, `has no weight '${key}'; its weights are ${[...this.weights.keys()].join(', ') || 'none (apply the layer first)'}`);
+      if (data.length !== sizeOf(weight.shape)) {
+        throw new WgnnError(where, `weight '${key}' needs ${sizeOf(weight.shape)} values for shape ${formatShape(weight.shape)}, got ${data.length}`);
+      }
+      weight.data = Float32Array.from(data);
+    }
+    this.refreshConstants();
+  }
+
+  protected abstract call(builder: GraphBuilder, inputs: SymbolicTensor[]): SymbolicTensor[];
+
+  /** The graph constants derived from `weights`, by key, in the layout the kernels read. */
+  protected kernelConstants(): Record<string, Weight> {
+    return Object.fromEntries(this.weights);
+  }
+
+  protected defineWeight(key: string, shape: number[], initial: Float32Array): void {
+    this.weights.set(key, { shape, data: initial });
+  }
+
+  /** Creates the graph constants for every key kernelConstants() gives; returns their ids. */
+  protected makeConstants(builder: GraphBuilder): Record<string, ValueId> {
+    const ids: Record<string, ValueId> = {};
+    for (const [key, w] of Object.entries(this.kernelConstants())) {
+      ids[key] = builder.constant(`${this.name}/${key}`, w.shape, w.data);
+      this.constantIds.set(key, ids[key]);
+    }
+    return ids;
+  }
+
+  private refreshConstants(): void {
+    if (!this.builder) return;
+    for (const [key, w] of Object.entries(this.kernelConstants())) {
+      const id = this.constantIds.get(key);
+      if (id !== undefined) this.builder.graph.values[id].data = w.data;
+    }
+  }
+
+  /** The last dim of an input, which must be known (it sizes the weights). */
+  protected knownLastDim(input: SymbolicShape, what: string): number {
+    const d = input[input.length - 1];
+    if (d === null || d === undefined) throw new WgnnError(this.name!, `needs a known ${what} (last dim of input [${input.map((x) => x ?? '?').join(', ')}])`);
+    return d;
+  }
+}

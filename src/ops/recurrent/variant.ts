@@ -1,0 +1,77 @@
+// How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step) or
+// 'sequence' (one dispatch loops over all steps, the state in workgroup memory), and the batch
+// tile (batch entries per workgroup, sharing each load of R). Both paths put one workgroup on
+// each (batch tile, direction), so they have the same parallelism; they trade per-dispatch cost
+// against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
+import { WgnnError } from '../../errors.ts';
+import type { PlanContext } from '../op.ts';
+import { type CellKind, paddedUnits } from './layout.ts';
+
+export const RECURRENT_VARIANTS = ['per-step', 'sequence'] as const;
+export type RecurrentVariant = (typeof RECURRENT_VARIANTS)[number];
+
+export interface RecurrentProblem {
+  cell: CellKind;
+  steps: number; // T
+  batch: number; // B
+  hiddenSize: number; // H
+  numDirections: number; // D
+  linearBeforeReset: boolean;
+}
+
+export interface RecurrentLaunch {
+  variant: RecurrentVariant;
+  /** Batch entries per workgroup (the BATCH_TILE override). */
+  batchTile: number;
+  /** Units per entry in workgroup memory (the CAPACITY override). */
+  capacity: number;
+  workgroupSize: number;
+}
+
+/** Workgroup size: the smallest of 16, 64, 256 invocations covering the unit quads (capped by the device). */
+function workgroupSize(hiddenSize: number, ctx: PlanContext): number {
+  const quads = paddedUnits(hiddenSize) / 4;
+  return Math.min([16, 64, 256].find((s) => s >= quads) ?? 256, ctx.limits.maxComputeInvocationsPerWorkgroup);
+}
+
+/** f32 values of workgroup memory per unit and entry: h twice, plus c (LSTM) or r.h and z (GRU). */
+const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 3, gru: 4, simpleRnn: 2 };
+
+/**
+ * Units per entry the shader keeps in workgroup memory: the sequence path and the GRU without
+ * linear_before_reset need all Hp units, other per-step kernels none (4). Rounded up to 64, 256,
+ * 1024, ... so that few pipelines serve all sizes. Undefined when `tile` entries do not fit.
+ */
+function capacity(variant: RecurrentVariant, p: RecurrentProblem, tile: number, ctx: PlanContext): number | undefined {
+  if (variant === 'per-step' && !(p.cell === 'gru' && !p.linearBeforeReset)) return 4;
+  let units = 64;
+  while (units < paddedUnits(p.hiddenSize)) units *= 4;
+  return units * tile * SHARED_PER_UNIT[p.cell] * 4 <= ctx.limits.maxComputeWorkgroupStorageSize ? units : undefined;
+}
+
+/**
+ * Batch tile: the largest of 4, 2 that leaves at least two workgroups per direction (B >= 2 * tile),
+ * else 1; smaller where workgroup memory is short. Larger tiles won at every batch measured on
+ * SwiftShader (bench/NOTES.md); the two-workgroup floor keeps some parallelism for small batches.
+ */
+function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
+  for (const tile of [4, 2, 1].filter((t) => t === 1 || p.batch >= 2 * t)) {
+    const units = capacity(variant, p, tile, ctx);
+    if (units !== undefined) return { variant, batchTile: tile, capacity: units, workgroupSize: workgroupSize(p.hiddenSize, ctx) };
+  }
+  return undefined;
+}
+
+/** Pure: the forced path if any (checked), else 'sequence' wherever it fits (the measured rule). */
+export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch {
+  const forced = ctx.forcedVariants.recurrent;
+  if (forced !== undefined && !(RECURRENT_VARIANTS as readonly string[]).includes(forced)) {
+    throw new WgnnError(p.cell, `unknown recurrent variant '${forced}'; variants: ${RECURRENT_VARIANTS.join(', ')}`);
+  }
+  const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
+  if (!chosen) {
+    const why = forced === 'sequence' ? `the 'sequence' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
+    throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)`);
+  }
+  return chosen;
+}

@@ -1,0 +1,92 @@
+// Bad input to the recurrent layers and the embedding: each is a WgnnError naming the op (or the
+// layer) and the shapes or values at fault. Validation is shared by both backends.
+import { describe, expect, it } from 'vitest';
+import { createEngine, WgnnError } from '../../src/index.ts';
+import type { OnnxRecurrentWeights } from '../../src/ops/recurrent/convert.ts';
+import { selectRecurrentVariant } from '../../src/ops/recurrent/variant.ts';
+
+const arr = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((p, d) => p * d, 1)).fill(0.1) });
+const onnx = (G: number, D: number, H: number, I: number): OnnxRecurrentWeights => ({ format: 'onnx', w: arr([D, G * H, I]), r: arr([D, G * H, H]), b: arr([D, 2 * G * H]) });
+
+describe('recurrent layers reject bad input clearly', async () => {
+  const engine = await createEngine({ backend: 'cpu' });
+  const lstm = engine.prepareLstm(onnx(4, 1, 3, 2));
+  const x = engine.tensor([5, 2, 2]); // T 5, B 2, I 2
+
+  it('weight shapes that do not match the hidden or input size', () => {
+    expect(() => engine.prepareLstm({ ...onnx(4, 1, 3, 2), r: arr([1, 12, 4]) })).toThrow(/prepareLstm: R has shape \[1, 12, 4\], expected \[1, 12, 3\]/);
+    expect(() => engine.prepareLstm({ ...onnx(4, 1, 3, 2), hiddenSize: 4 })).toThrow(/W \[1, 12, 2\] holds hidden size 3, but hiddenSize is 4/);
+    expect(() => engine.prepareGru({ ...onnx(3, 1, 3, 2), w: arr([1, 10, 2]) })).toThrow(/prepareGru: W has shape \[1, 10, 2\], expected \[num_directions \(1 or 2\), 3\*hidden_size, input_size\]/);
+    expect(() => engine.prepareLstm({ ...onnx(4, 2, 3, 2), b: arr([1, 24]) })).toThrow(/B has shape \[1, 24\], expected \[2, 24\]/);
+    expect(() => engine.prepareLstm({ ...onnx(4, 1, 3, 2), p: arr([1, 8]) })).toThrow(/P has shape \[1, 8\], expected \[1, 9\]/);
+    const kernel = { kernel: arr([2, 12]), recurrentKernel: arr([3, 12]) };
+    expect(() => engine.prepareLstm({ format: 'keras', forward: kernel, backward: { ...kernel, recurrentKernel: arr([3, 8]) } })).toThrow(/backward recurrent_kernel has shape \[3, 8\], expected \[3, 12\]/);
+    expect(() => engine.prepareGru({ format: 'keras', forward: { kernel: arr([2, 9]), recurrentKernel: arr([3, 9]), bias: arr([9]) }, resetAfter: true })).toThrow(/bias has shape \[9\], expected \[2, 9\].*reset_after=True/);
+    expect(() => engine.prepareSimpleRnn({ format: 'pytorch', stateDict: { weight_ih_l0: arr([3, 2]) } })).toThrow(/weight_hh_l0 is missing/);
+    expect(() => engine.prepareSimpleRnn({ format: 'pytorch', stateDict: {}, prefix: 'rnn.' })).toThrow(/no rnn.weight_ih_l0 in the state dict/);
+    expect(() => engine.prepareLstm({ format: 'tflite' } as never)).toThrow(/unknown weights format 'tflite'/);
+    expect(() => engine.lstm(engine.tensor([5, 2, 3]), lstm)).toThrow(/lstm: x \[5, 2, 3\] has input size 3, but the weights take input size 2/);
+  });
+
+  it('sequence lengths above T or below 1', () => {
+    expect(() => engine.lstm(x, lstm, { sequenceLens: [5, 6] })).toThrow(/lstm: sequenceLens\[1\] = 6 is out of range; each length must be an integer in \[1, 5\]/);
+    expect(() => engine.lstm(x, lstm, { sequenceLens: [0, 2] })).toThrow(/sequenceLens\[0\] = 0 is out of range/);
+    expect(() => engine.lstm(x, lstm, { sequenceLens: [1, 2, 3] })).toThrow(/sequenceLens has 3 entries, expected one per batch entry \(2\)/);
+    expect(() => engine.lstm(engine.tensor([2, 5, 2]), lstm, { sequenceLens: [5, 6], layout: 'batch-major' })).toThrow(/sequenceLens\[1\] = 6/);
+  });
+
+  it('an initial hidden state without the cell state (and the reverse)', () => {
+    const state = engine.tensor([1, 2, 3]);
+    expect(() => engine.lstm(x, lstm, { initialH: state })).toThrow(/lstm: initialH and initialC must be given together; got only initialH \[1, 2, 3\]/);
+    expect(() => engine.lstm(x, lstm, { initialC: state })).toThrow(/got only initialC/);
+    expect(() => engine.lstm(x, lstm, { initialH: state, initialC: engine.tensor([2, 1, 3]) })).toThrow(/initialC is \[2, 1, 3\] float32, expected \[1, 2, 3\] float32/);
+  });
+
+  it('options that do not fit the weights', () => {
+    const gru = engine.prepareGru(onnx(3, 1, 3, 2));
+    expect(() => engine.lstm(x, gru as never)).toThrow(/lstm: these are gru weights; lstm needs its own/);
+    expect(() => engine.gru(x, gru, { direction: 'bidirectional' })).toThrow(/direction 'bidirectional' does not match weights with 1 direction/);
+    expect(() => engine.gru(x, gru, { mergeMode: 'sum' })).toThrow(/mergeMode 'sum' merges two directions; this layer has one/);
+    expect(() => engine.gru(x, gru, { activations: [{ name: 'Sigmoid' }] })).toThrow(/activations has 1 entries; give 2/);
+    expect(() => engine.gru(x, gru, { activations: [{ name: 'Sigmoid' }, { name: 'Swish' }] })).toThrow(/unknown activation 'Swish'/);
+    expect(() => engine.gru(x, gru, { clip: -1, name: 'encoder' })).toThrow(/gru 'encoder': clip must be > 0/);
+    expect(() => engine.gru(x, gru, { inputForget: true } as never)).toThrow(/inputForget and initialC are LSTM options/);
+    gru.dispose();
+    expect(() => engine.gru(x, gru)).toThrow(/the prepared weights were disposed/);
+  });
+
+  it('embedding ids out of range from host data', () => {
+    const table = engine.tensor([4, 2]);
+    expect(() => engine.embedding(table, [0, 4])).toThrow(WgnnError);
+    expect(() => engine.embedding(table, [0, 4])).toThrow(/embedding: ids\[1\] = 4 is out of range for a table of 4 rows; valid ids are -4..3/);
+    expect(() => engine.embedding(table, { shape: [1, 2], data: [-5, 0] })).toThrow(/ids\[0\] = -5/);
+    expect(() => engine.embedding(table, engine.tensor([2], [0, 1]))).toThrow(/embedding: ids must be an int32 tensor, got float32/);
+  });
+});
+
+describe('selectRecurrentVariant', () => {
+  const limits = { maxStorageBufferBindingSize: 2 ** 30, maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 };
+  const problem = { cell: 'lstm' as const, steps: 100, batch: 1, hiddenSize: 64, numDirections: 1, linearBeforeReset: false };
+  const select = (p: Partial<typeof problem>, forced?: string) => selectRecurrentVariant({ ...problem, ...p } as never, { limits, forcedVariants: forced ? { recurrent: forced } : {} });
+
+  it('honours a forced variant and rejects an unknown or impossible one', () => {
+    expect(select({}, 'per-step').variant).toBe('per-step');
+    expect(() => select({}, 'fast')).toThrow(/unknown recurrent variant 'fast'/);
+    expect(() => select({ hiddenSize: 2000 }, 'sequence')).toThrow(/hidden size 2000 does not fit: the 'sequence' path keeps the state in workgroup memory \(16384 bytes/);
+    expect(() => select({ cell: 'gru', hiddenSize: 2000 } as never)).toThrow(/a GRU without linearBeforeReset keeps r . h of all units/);
+  });
+
+  it('runs the sequence path wherever the state fits, else per-step', () => {
+    expect(select({}).variant).toBe('sequence');
+    expect(select({ hiddenSize: 1024 }).variant).toBe('sequence');
+    expect(select({ hiddenSize: 2000 }).variant).toBe('per-step');
+  });
+
+  it('tiles the batch by 4, 2 or 1, keeping two workgroups per direction and within workgroup memory', () => {
+    expect([1, 3, 4, 7, 8, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4]);
+    // LSTM H 1024 in sequence mode: 3 * 1024 floats per entry fill 12 KiB, so one entry per workgroup.
+    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(1);
+    expect(select({ batch: 32, hiddenSize: 256 }).capacity).toBe(256);
+    expect(select({ batch: 32, hiddenSize: 256 }, 'per-step').capacity).toBe(4);
+  });
+});
