@@ -87,11 +87,19 @@ export function prepareRecurrent<C extends CellKind>(engine: TensorMaker, where:
 
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'lstm', gru: 'gru', simpleRnn: 'simpleRnn' };
 
+/** What the op's attributes need to know of a layer's weights (PreparedRecurrent has it; so do graph constants). */
+export type RecurrentWeightsInfo = Pick<PreparedRecurrent, 'cell' | 'inputSize' | 'hiddenSize' | 'numDirections' | 'linearBeforeReset' | 'hasPeepholes'>;
+
 /** Validates the call and returns the op's attributes; `where` names the layer. */
 export function recurrentAttrs(where: string, cell: CellKind, weights: PreparedRecurrent, options: LstmOptions): RecurrentAttrs {
   if (!(weights instanceof PreparedRecurrent)) throw new WgnnError(where, `weights must come from engine.prepare${cell === 'simpleRnn' ? 'SimpleRnn' : cell === 'lstm' ? 'Lstm' : 'Gru'}()`);
-  if (weights.cell !== cell) throw new WgnnError(where, `these are ${CELL_NAMES[weights.cell]} weights; ${CELL_NAMES[cell]} needs its own`);
   if (weights.disposed) throw new WgnnError(where, 'the prepared weights were disposed');
+  return recurrentAttrsFor(where, cell, weights, options);
+}
+
+/** recurrentAttrs for weights described by `weights` (graph lowering passes no tensors). */
+export function recurrentAttrsFor(where: string, cell: CellKind, weights: RecurrentWeightsInfo, options: Omit<LstmOptions, 'initialH' | 'initialC'> & { initialC?: unknown }): RecurrentAttrs {
+  if (weights.cell !== cell) throw new WgnnError(where, `these are ${CELL_NAMES[weights.cell]} weights; ${CELL_NAMES[cell]} needs its own`);
   const D = weights.numDirections;
   const direction = options.direction ?? (D === 2 ? 'bidirectional' : 'forward');
   if (!['forward', 'reverse', 'bidirectional'].includes(direction)) {
