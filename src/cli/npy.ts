@@ -1,4 +1,4 @@
-// NumPy .npy files: read (float32, float64, int32, int64, C order) and write (float32, C order).
+// NumPy .npy files: read (float32, float64, int32, int64, C order) and write (float32, int32, C order).
 // Format: magic "\x93NUMPY", version (1.0, 2.0 or 3.0), a little-endian header length (2 bytes in
 // 1.0, 4 bytes after), a Python dict literal {'descr': '<f4', 'fortran_order': False,
 // 'shape': (2, 3), } padded with spaces to a 64-byte boundary, then the raw data.
@@ -52,9 +52,10 @@ export function readNpy(where: string, bytes: Uint8Array): NpyArray {
   return { shape, dtype: 'int32', data };
 }
 
-export function writeNpy(shape: readonly number[], data: Float32Array): Uint8Array {
+/** Writes float32 ('<f4') or int32 ('<i4') data, C order, format version 1.0. */
+export function writeNpy(shape: readonly number[], data: Float32Array | Int32Array): Uint8Array {
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  let header = `{'descr': '${data instanceof Int32Array ? '<i4' : '<f4'}', 'fortran_order': False, 'shape': (${dims}), }`;
   // Pad with spaces so that magic + version + length + header + newline is a multiple of 64.
   header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
   const out = new Uint8Array(10 + header.length + data.byteLength);

@@ -101,7 +101,7 @@ export class ImportContext {
 }
 
 export function describe(node: OnnxNode): string {
-  return `${node.name || node.outputs[0] || '?'} (${node.opType})`;
+  return `${node.name || node.outputs.find(Boolean) || '?'} (${node.opType})`;
 }
 
 export function floatData(where: string, t: OnnxTensor): Float32Array {

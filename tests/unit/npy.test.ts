@@ -27,6 +27,12 @@ describe('npy', () => {
     }
   });
 
+  it('round-trips int32', () => {
+    const back = readNpy('ids.npy', writeNpy([2, 2], Int32Array.of(1, -2, 3, 2147483647)));
+    expect(back).toMatchObject({ shape: [2, 2], dtype: 'int32' });
+    expect([...back.data]).toEqual([1, -2, 3, 2147483647]);
+  });
+
   it('reads int64 as int32', () => {
     const a = readNpy('ids.npy', numpyInt64());
     expect(a).toMatchObject({ shape: [2, 3], dtype: 'int32' });
