@@ -5,6 +5,7 @@ import type { ActivationName, Layer } from './layers/layer.ts';
 import { BatchNormalization, type BatchNormalizationOptions } from './layers/normalization.ts';
 import { GlobalPooling2D, Pooling, type PoolLayerOptions } from './layers/pooling.ts';
 import { TimeDistributed } from './layers/wrappers.ts';
+import { bidirectional, Embedding, RecurrentLayer, type EmbeddingOptions, type RecurrentLayerOptions } from './layers/recurrent.ts';
 
 export { Model, model, sequential, type SequentialOptions } from './model.ts';
 export { SymbolicTensor } from './builder.ts';
@@ -32,4 +33,9 @@ export const layers = {
   globalMaxPooling2d: (o: { name?: string } = {}) => new GlobalPooling2D('max', o.name),
   batchNormalization: (o: BatchNormalizationOptions = {}) => new BatchNormalization(o),
   timeDistributed: (layer: Layer, o: { name?: string } = {}) => new TimeDistributed(layer, o.name),
+  lstm: (o: RecurrentLayerOptions) => new RecurrentLayer('lstm', o),
+  gru: (o: RecurrentLayerOptions) => new RecurrentLayer('gru', o),
+  simpleRNN: (o: RecurrentLayerOptions) => new RecurrentLayer('simpleRnn', o),
+  bidirectional: (layer: RecurrentLayer, o: { mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' } = {}) => bidirectional(layer, o.mergeMode),
+  embedding: (o: EmbeddingOptions) => new Embedding(o),
 };

@@ -21,7 +21,7 @@ export function randomizeWeights(m: Model, seed: number): void {
 }
 
 /** Runs `m` on the GPU and on the CPU references and compares every output. */
-export async function expectModelMatches(label: string, engine: Engine, m: Model, inputs: Float32Array[], k: number): Promise<CompiledModel> {
+export async function expectModelMatches(label: string, engine: Engine, m: Model, inputs: (Float32Array | Int32Array)[], k: number): Promise<CompiledModel> {
   const cpu = await createEngine({ backend: 'cpu' });
   const expected = await cpu.compile(m).run(inputs);
   const compiled = engine.compile(m);
@@ -105,6 +105,35 @@ const twoInputs = (): Model => {
   return model({ inputs: [a, b], outputs: [out1, out2], name: 'two_inputs' });
 };
 
+/** The Keras tutorial RNN: LSTM(64, return_sequences) -> LSTM(64) -> Dense(1, sigmoid) on [100, 64]. */
+export function kerasLstm(cell: 'lstm' | 'gru' = 'lstm'): Model {
+  const rnn = cell === 'lstm' ? layers.lstm : layers.gru;
+  return sequential([rnn({ units: 64, returnSequences: true }), rnn({ units: 64 }), layers.dense({ units: 1, activation: 'sigmoid' })], { inputShape: [100, 64], name: `keras_${cell}` });
+}
+
+/** Video pattern: a small CNN on each of 8 frames (TimeDistributed), then an LSTM across frames. */
+export function videoModel(): Model {
+  return sequential(
+    [
+      layers.timeDistributed(layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' })),
+      layers.timeDistributed(layers.maxPooling2d({ poolSize: 2 })),
+      layers.timeDistributed(layers.flatten()),
+      layers.lstm({ units: 16 }),
+      layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+    { inputShape: [8, 12, 12, 3], name: 'video' },
+  );
+}
+
+/** Token ids -> embedding -> bidirectional GRU (summed) -> simple RNN returning its state. */
+const textModel = (): Model => {
+  const ids = layers.input({ shape: [9], dtype: 'int32', name: 'ids' });
+  const embedded = layers.embedding({ inputDim: 20, outputDim: 6 }).apply(ids);
+  const both = layers.bidirectional(layers.gru({ units: 5, returnSequences: true, resetAfter: false }), { mergeMode: 'sum' }).apply(embedded);
+  const [seq, state] = layers.simpleRNN({ units: 3, returnSequences: true, returnState: true }).applyAll(both);
+  return model({ inputs: ids, outputs: [seq, state], name: 'text' });
+};
+
 const repeatedInputs = (): Model => {
   const x = layers.input({ shape: [3, 4], name: 'x' });
   const doubled = layers.add({ name: 'x_plus_x' }).apply([x, x]);
@@ -114,6 +143,25 @@ const repeatedInputs = (): Model => {
 };
 
 export const modelCases: GpuCase[] = [
+  modelCase('Keras tutorial LSTM, batch 2', () => kerasLstm('lstm'), [2, 100, 64], 128, async (c) => {
+    const stats = await c.stats([[2, 100, 64]]);
+    if (stats.peakBytes > stats.lowerBoundBytes * 1.1) throw new Error(`peak ${stats.peakBytes} vs lower bound ${stats.lowerBoundBytes}`);
+  }),
+  modelCase('Keras tutorial GRU, batch 2', () => kerasLstm('gru'), [2, 100, 64], 128),
+  modelCase('TimeDistributed CNN feeding an LSTM, batch 2', videoModel, [2, 8, 12, 12, 3], 200),
+  {
+    name: 'embedding, bidirectional GRU (sum), simple RNN with its state',
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const m = textModel();
+      randomizeWeights(m, 31);
+      const ids = Int32Array.from({ length: 2 * 9 }, (_, i) => (i * 7) % 20);
+      const cpu = await createEngine({ backend: 'cpu' });
+      const expected = await cpu.compile(m).run([ids]);
+      const actual = await engine.compile(m).run([ids]);
+      for (const name of Object.keys(expected)) expectClose(`text ${name}`, actual[name], expected[name], reduction(10), { seed: 31, shape: [actual[name].length] });
+    },
+  },
   {
     name: 'a node reading one value twice (add(x, x), concat of a view with itself)',
     async run(ctx) {
