@@ -10,7 +10,7 @@ import { sizeOf } from '../shape.ts';
 import { BYTES_PER_ELEMENT } from '../tensor-spec.ts';
 import { fuse, removeDeadNodes, separateRepeatedInputs, type Program } from './fuse.ts';
 import { inferShapes } from './infer.ts';
-import { planMemory, validateMemoryPlan, type Lifetime, type MemoryPlan } from './memory.ts';
+import { alignUp, planMemory, validateMemoryPlan, type Lifetime, type MemoryPlan } from './memory.ts';
 
 /** Where a value's bytes are: a constant's own buffer, or a range of the arena. */
 export type StorageRef = { kind: 'constant'; id: ValueId; bytes: number } | { kind: 'arena'; offset: number; bytes: number };
@@ -47,16 +47,39 @@ const bytesOf = (spec: TensorSpec) => sizeOf(spec.shape) * BYTES_PER_ELEMENT[spe
 
 /** A working copy of the graph with its shapes for one signature; `optimize` fuses and prunes it. */
 export function prepareProgram(graph: Graph, inputShapes: Map<ValueId, number[]>, optimize: boolean): { program: Program; fusions: CompiledProgram['fusions'] } {
+  const order = topologicalOrder(graph);
   const program: Program = {
     values: graph.values.map((v) => ({ ...v })),
-    nodes: graph.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs] })),
+    nodes: order.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs] })),
     inputs: [...graph.inputs],
     outputs: [...graph.outputs],
-    specs: inferShapes(graph, inputShapes),
+    specs: inferShapes(graph, inputShapes, order),
   };
   const fusions = optimize ? fuse(program) : { batchNormFolds: 0, activationFusions: 0 };
   removeDeadNodes(program);
   return { program, fusions };
+}
+
+/** Nodes in an order where every input is computed before it is read (Kahn's algorithm, stable). */
+function topologicalOrder(graph: Graph): GraphNode[] {
+  const ready = new Set<ValueId>([...graph.inputs, ...graph.values.filter((v) => v.data !== undefined).map((v) => v.id)]);
+  const pending = [...graph.nodes];
+  const ordered: GraphNode[] = [];
+  while (pending.length) {
+    const index = pending.findIndex((n) => n.inputs.every((id) => id === undefined || ready.has(id)));
+    if (index < 0) throw new WgnnError(`${pending[0].name} (${pending[0].op})`, 'is part of a cycle or reads a value nothing computes');
+    const [node] = pending.splice(index, 1);
+    ordered.push(node);
+    for (const id of node.outputs) ready.add(id);
+  }
+  return ordered;
+}
+
+/** Bytes if every value the graph (as written, before fusion) computes had its own buffer. */
+function unfusedBytes(graph: Graph, inputShapes: Map<ValueId, number[]>, alignment: number): number {
+  const { program } = prepareProgram(graph, inputShapes, false);
+  const values = [...program.inputs, ...program.nodes.filter((n) => !VIEW_OPS.has(n.op)).flatMap((n) => n.outputs)];
+  return values.reduce((sum, id) => sum + alignUp(Math.max(bytesOf(program.specs.get(id)!), 4), alignment), 0);
 }
 
 export function compileProgram(graph: Graph, inputShapes: Map<ValueId, number[]>, ctx: PlanContext, alignment: number): CompiledProgram {
@@ -107,6 +130,8 @@ export function compileProgram(graph: Graph, inputShapes: Map<ValueId, number[]>
   const arenaRoots = [...lifetimes.keys()];
   const memory = planMemory([...arenaRoots.map((r) => lifetimes.get(r)!), ...scratchLifetimes], alignment);
   validateMemoryPlan(memory);
+  // The naive engine runs the graph as written, each value and each scratch in its own buffer.
+  memory.naiveBytes = unfusedBytes(graph, inputShapes, alignment) + scratchLifetimes.reduce((sum, l) => sum + alignUp(Math.max(l.bytes, 4), alignment), 0);
   const placementOf = new Map(arenaRoots.map((r, i) => [r, memory.placements[i]]));
 
   const refOf = (id: ValueId): StorageRef => {

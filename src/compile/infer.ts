@@ -9,7 +9,7 @@ import { formatShape } from '../shape.ts';
 export type Specs = Map<ValueId, TensorSpec>;
 
 /** `inputShapes` gives every graph input's concrete shape (its null dims filled in). */
-export function inferShapes(graph: Graph, inputShapes: Map<ValueId, number[]>): Specs {
+export function inferShapes(graph: Graph, inputShapes: Map<ValueId, number[]>, order: GraphNode[] = graph.nodes): Specs {
   const specs: Specs = new Map();
   for (const id of graph.inputs) {
     const value = graph.values[id];
@@ -24,7 +24,7 @@ export function inferShapes(graph: Graph, inputShapes: Map<ValueId, number[]>): 
   for (const value of graph.values) {
     if (value.data) specs.set(value.id, { shape: value.shape as number[], dtype: value.dtype });
   }
-  for (const node of graph.nodes) inferNode(graph, node, specs);
+  for (const node of order) inferNode(graph, node, specs);
   return specs;
 }
 

@@ -22,6 +22,7 @@ export interface MemoryPlan {
   /** In the order of the lifetimes given to planMemory. */
   placements: Placement[];
   peakBytes: number;
+  /** Every value in its own buffer (the compiler replaces this by the unfused graph's total). */
   naiveBytes: number;
   lowerBoundBytes: number;
 }

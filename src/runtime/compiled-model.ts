@@ -27,6 +27,8 @@ export interface ModelStats {
 
 export class CompiledModel {
   private readonly runners = new Map<string, Promise<ProgramRunner>>();
+  /** Weight buffers by constant name, shared by every plan of this model. */
+  private readonly weights = new Map<string, GPUBuffer>();
   private disposed = false;
 
   /** @internal Made by engine.compile(model). */
@@ -96,8 +98,13 @@ export class CompiledModel {
 
   dispose(): void {
     this.disposed = true;
-    for (const runner of this.runners.values()) void runner.then((r) => r.dispose(), () => {});
+    const runners = [...this.runners.values()];
     this.runners.clear();
+    void Promise.allSettled(runners).then((settled) => {
+      for (const r of settled) if (r.status === 'fulfilled') r.value.dispose();
+      for (const buffer of this.weights.values()) this.gpu?.destroyBuffer(buffer);
+      this.weights.clear();
+    });
   }
 
   private compileFor(shapes: Map<number, number[]>): CompiledProgram {
@@ -110,7 +117,7 @@ export class CompiledModel {
     const key = [...shapes.values()].map((s) => s.join('x')).join('|');
     let runner = this.runners.get(key);
     if (!runner) {
-      runner = ProgramRunner.create(this.gpu!, this.compileFor(shapes), this.name);
+      runner = ProgramRunner.create(this.gpu!, this.compileFor(shapes), this.name, this.weights);
       this.runners.set(key, runner);
       runner.catch(() => this.runners.delete(key));
     }

@@ -1,5 +1,5 @@
 // Runs a compiled program on the GPU. Everything that does not change between runs is built
-// once, here: constant buffers (weights, uploaded once), the arena, one uniform buffer holding
+// once, here: constant buffers (weights, uploaded once per model and shared by its plans), the arena, one uniform buffer holding
 // every dispatch's Params, the pipelines (created in parallel) and the bind groups. A run then
 // writes the inputs with writeBuffer, encodes every dispatch into one compute pass, copies the
 // outputs to pooled MAP_READ staging buffers, and submits once.
@@ -34,10 +34,12 @@ export class ProgramRunner {
     private readonly gpu: GpuExecutor,
     readonly program: CompiledProgram,
     private readonly label: string,
+    private readonly weights: Map<string, GPUBuffer>,
   ) {}
 
-  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string): Promise<ProgramRunner> {
-    const runner = new ProgramRunner(gpu, program, label);
+  /** `weights` holds constant buffers by name, shared by the plans of one model: uploaded once. */
+  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string, weights: Map<string, GPUBuffer>): Promise<ProgramRunner> {
+    const runner = new ProgramRunner(gpu, program, label, weights);
     await gpu.pipelines.prepare(program.steps.flatMap((s) => s.plan.dispatches));
     runner.build();
     return runner;
@@ -46,10 +48,14 @@ export class ProgramRunner {
   private build(): void {
     const { gpu, program, label } = this;
     for (const c of program.constants) {
-      const buffer = gpu.createBuffer(`${label}:${c.name}`, c.data.byteLength);
-      gpu.device.queue.writeBuffer(buffer, 0, c.data.buffer, c.data.byteOffset, c.data.byteLength);
+      const key = `${c.name}:${c.data.byteLength}`;
+      let buffer = this.weights.get(key);
+      if (!buffer) {
+        buffer = gpu.createBuffer(`${label}:${c.name}`, c.data.byteLength);
+        gpu.device.queue.writeBuffer(buffer, 0, c.data.buffer, c.data.byteOffset, c.data.byteLength);
+        this.weights.set(key, buffer);
+      }
       this.constants.set(c.id, buffer);
-      this.buffers.push(buffer);
     }
     this.arena = gpu.allocate({
       label: `${label}:arena`,

@@ -1,8 +1,32 @@
 // The model API and the compiler on the CPU backend: shapes, weights, errors, plans.
 import { describe, expect, it } from 'vitest';
-import { createEngine, layers, model, sequential } from '../../src/index.ts';
+import { createEngine, Graph, layers, model, sequential } from '../../src/index.ts';
 import { validateMemoryPlan } from '../../src/compile/memory.ts';
 import { kerasCnn, residualBlock } from '../gpu/cases/models.ts';
+
+describe('compiler', async () => {
+  const cpu = await createEngine({ backend: 'cpu' });
+
+  it('schedules nodes in dependency order whatever order they were added in', async () => {
+    const g = new Graph();
+    const x = g.input('x', [null, 3]);
+    const doubled = g.values.length + 1; // the value the second node will produce
+    const [y] = g.node('activation', 'relu', [doubled], { kind: 'relu', code: 1, alpha: 0, beta: 0 });
+    g.node('binary', 'double', [x, x], { op: 'add' });
+    g.setOutputs([y]);
+    const out = await cpu.compile(g).run([Float32Array.of(-1, 2, 3)]);
+    expect([...out.relu]).toEqual([0, 4, 6]);
+  });
+
+  it('reports a cycle instead of hanging', async () => {
+    const g = new Graph();
+    g.input('x', [1]);
+    const [a] = g.node('activation', 'a', [2], { kind: 'relu', code: 1, alpha: 0, beta: 0 });
+    g.node('activation', 'b', [a], { kind: 'relu', code: 1, alpha: 0, beta: 0 });
+    g.setOutputs([a]);
+    await expect(cpu.compile(g).run([Float32Array.of(1)])).rejects.toThrow(/a \(activation\): is part of a cycle/);
+  });
+});
 
 describe('model API', async () => {
   const cpu = await createEngine({ backend: 'cpu' });
@@ -43,6 +67,8 @@ describe('model API', async () => {
     const cnn = await cpu.compile(kerasCnn()).program([[4, 28, 28, 1]]);
     validateMemoryPlan(cnn.memory);
     expect(cnn.memory.peakBytes).toBe(cnn.memory.lowerBoundBytes);
+    expect(cnn.memory.peakBytes).toBeLessThanOrEqual(cnn.memory.naiveBytes / 2);
+    expect(cnn.fusions).toEqual({ batchNormFolds: 0, activationFusions: 4 });
     const res = await cpu.compile(residualBlock()).program([[2, 12, 12, 8]]);
     validateMemoryPlan(res.memory);
     expect(res.fusions).toEqual({ batchNormFolds: 2, activationFusions: 2 });

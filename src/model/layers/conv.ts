@@ -19,13 +19,13 @@ export interface ConvLayerOptions {
   name?: string;
 }
 
-function convAttrs(where: string, o: { strides?: number | number[]; dilationRate?: number | number[]; padding?: Padding; groups?: number }, rank: 1 | 2, activation: ReturnType<typeof kerasActivation>) {
+function convAttrs(where: string, o: { strides?: number | number[]; dilationRate?: number | number[]; padding?: Padding; groups?: number }, rank: 1 | 2) {
   return {
     strides: pairOf(where, 'strides', o.strides, 1, rank),
     dilations: pairOf(where, 'dilationRate', o.dilationRate, 1, rank),
     padding: rank === 1 && Array.isArray(o.padding) ? [0, o.padding[0], 0, o.padding[1]] : (o.padding ?? 'valid'),
     groups: o.groups ?? 1,
-    activation: activation === 'softmax' ? kerasActivation(where, 'linear') : activation,
+    activation: kerasActivation(where, 'linear'),
   };
 }
 
@@ -46,7 +46,7 @@ export class Conv2D extends Layer {
     if (this.options.useBias ?? true) this.defineWeight('bias', [this.options.filters], new Float32Array(this.options.filters));
     const ids = this.makeConstants(builder);
     const activation = kerasActivation(name, this.options.activation);
-    const y = builder.node('conv2d', name, [x, ids.kernel, ids.bias], convAttrs(name, this.options, 2, activation))[0];
+    const y = builder.node('conv2d', name, [x, ids.kernel, ids.bias], convAttrs(name, this.options, 2))[0];
     return [finishActivation(builder, name, y, activation)];
   }
 }
@@ -69,9 +69,9 @@ export class Conv1D extends Layer {
     const ids = this.makeConstants(builder);
     const activation = kerasActivation(name, this.options.activation);
     const x2 = builder.node('reshape', `${name}/to2d`, [x], { shape: [0, 1, -1, cin] })[0];
-    const y2 = builder.node('conv2d', name, [x2, ids.kernel, ids.bias], convAttrs(name, this.options, 1, activation))[0];
-    const y = builder.node('reshape', `${name}/to1d`, [y2], { shape: [0, -1, this.options.filters] })[0];
-    return [finishActivation(builder, name, y, activation)];
+    const y2 = builder.node('conv2d', name, [x2, ids.kernel, ids.bias], convAttrs(name, this.options, 1))[0];
+    const activated = finishActivation(builder, name, y2, activation);
+    return builder.node('reshape', `${name}/to1d`, [activated], { shape: [0, -1, this.options.filters] });
   }
 
   protected override kernelConstants(): Record<string, Weight> {
@@ -103,7 +103,7 @@ export class DepthwiseConv2D extends Layer {
     if (this.options.useBias ?? true) this.defineWeight('bias', [cin * m], new Float32Array(cin * m));
     const ids = this.makeConstants(builder);
     const activation = kerasActivation(name, this.options.activation);
-    const attrs = convAttrs(name, { ...this.options, groups: cin }, 2, activation);
+    const attrs = convAttrs(name, { ...this.options, groups: cin }, 2);
     const y = builder.node('conv2d', name, [x, ids.depthwiseKernel, ids.bias], attrs)[0];
     return [finishActivation(builder, name, y, activation)];
   }
@@ -141,7 +141,7 @@ export class Conv2DTranspose extends Layer {
     const activation = kerasActivation(name, this.options.activation);
     const op = this.options.outputPadding ?? 0;
     const outputPadding = typeof op === 'number' ? [op, op] : op;
-    const attrs = { ...convAttrs(name, this.options, 2, activation), outputPadding };
+    const attrs = { ...convAttrs(name, this.options, 2), outputPadding };
     const y = builder.node('convTranspose2d', name, [x, ids.kernel, ids.bias], attrs)[0];
     return [finishActivation(builder, name, y, activation)];
   }

@@ -23,10 +23,14 @@ export function closeBuilder(builder: GraphBuilder): void {
   if (openBuilder === builder) openBuilder = undefined;
 }
 
-/** Adds the node for an activation that is not fusable (softmax) after `x`, or returns `x`. */
+/**
+ * The layer's activation as a node of its own after `x` (the graph says what the model computes;
+ * the compiler fuses the activation into the producer's epilogue), or `x` for a linear layer.
+ */
 export function finishActivation(builder: GraphBuilder, name: string, x: SymbolicTensor, activation: ResolvedActivation | 'softmax'): SymbolicTensor {
-  if (activation !== 'softmax') return x;
-  return builder.node('softmax', `${name}/softmax`, [x], { axis: -1, log: false })[0];
+  if (activation === 'softmax') return builder.node('softmax', `${name}/softmax`, [x], { axis: -1, log: false })[0];
+  if (activation.kind === 'linear') return x;
+  return builder.node('activation', `${name}/${activation.kind}`, [x], activation)[0];
 }
 
 export interface DenseOptions {
@@ -52,7 +56,7 @@ export class Dense extends Layer {
     if (this.options.useBias ?? true) this.defineWeight('bias', [units], new Float32Array(units));
     const ids = this.makeConstants(builder);
     const activation = kerasActivation(name, this.options.activation);
-    const attrs = { transposeA: false, transposeB: false, activation: activation === 'softmax' ? kerasActivation(name, 'linear') : activation };
+    const attrs = { transposeA: false, transposeB: false, activation: kerasActivation(name, 'linear') };
     const y = builder.node('matmul', name, [x, ids.kernel, ids.bias], attrs)[0];
     return [finishActivation(builder, name, y, activation)];
   }
