@@ -24,3 +24,5 @@ export { CompiledModel } from './runtime/compiled-model.ts';
 export type { ModelInput, ModelStats } from './runtime/compiled-model.ts';
 export type { Profile, ProfileEntry } from './runtime/profile.ts';
 export { Graph } from './graph/ir.ts';
+export { loadOnnx, importOnnx, SUPPORTED_ONNX_OPS, ConstantRequired } from './onnx/import.ts';
+export type { LoadOnnxOptions } from './onnx/import.ts';
