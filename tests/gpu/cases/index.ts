@@ -4,6 +4,7 @@ import { conv2dCases } from './conv2d.ts';
 import { convTransposeCases } from './conv-transpose.ts';
 import { poolCases } from './pool.ts';
 import { modelCases } from './models.ts';
+import { onnxCases } from './onnx.ts';
 import { elementwiseCases } from './elementwise.ts';
 import { engineCases } from './engine.ts';
 import { matmulCases } from './matmul.ts';
@@ -19,6 +20,7 @@ export const SUITES: Record<string, GpuCase[]> = {
   convTranspose: convTransposeCases,
   pool: poolCases,
   models: modelCases,
+  onnx: onnxCases,
   elementwise: elementwiseCases,
   engine: engineCases,
   shaders: shaderCases,
