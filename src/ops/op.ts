@@ -4,6 +4,7 @@
 //   -> plan (Params values and dispatches; the executor encodes them)
 // and `reference`, the independent CPU twin used as the test oracle and as the CPU backend.
 // Kernels never see the graph and never touch GPU objects: a plan only names its buffers.
+import { WgnnError } from '../errors.ts';
 import type { DType } from '../tensor-spec.ts';
 import type { HostTensor } from './host-tensor.ts';
 import type { ParamValues } from '../runtime/params.ts';
@@ -72,6 +73,6 @@ export function spreadWorkgroups(where: string, groups: number, limits: DeviceLi
   const max = limits.maxComputeWorkgroupsPerDimension;
   if (groups <= max) return [Math.max(groups, 1), 1, 1];
   const y = Math.ceil(groups / max);
-  if (y > max) throw new Error(`${where}: ${groups} workgroups exceed the device limit of ${max}x${max}`);
+  if (y > max) throw new WgnnError(where, `${groups} workgroups exceed the device limit of ${max}x${max}`);
   return [Math.ceil(groups / y), y, 1];
 }
