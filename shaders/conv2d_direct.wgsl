@@ -1,12 +1,13 @@
-// Direct convolution, one invocation per output element: the depthwise kernel. For depthwise
-// convolutions (groups = Cin) a GEMM would have only channel-multiplier columns per group; here
-// each output sums its KH*KW taps (times CinG, which is 1 for depthwise) directly, and
-// consecutive invocations take consecutive output channels, so loads of x and w are contiguous.
+// Direct convolution: the depthwise kernel. For depthwise convolutions (groups = Cin) a GEMM would
+// have only channel-multiplier columns per group; here each output sums its KH*KW taps (times
+// CinG, which is 1 for depthwise) directly. An invocation computes 4 consecutive output channels
+// of one pixel, so the pixel's index math and padding tests are shared by the 4, and neighbouring
+// invocations read neighbouring channels of x and w.
 //   out[n, oy, ox, co] = activate(bias[co] + sum_{ky, kx, ci < CinG}
 //       x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, g*CinG + ci] * w[ky, kx, ci, co]),  g = co / CoutG
 
 struct Params {
-  count: u32,    // N * OH * OW * Cout
+  count: u32,    // N * OH * OW * ceil(Cout / 4): one invocation per pixel and channel quad
   H: u32,
   W: u32,
   Cin: u32,
@@ -68,27 +69,38 @@ fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * WG_SIZE;
   if (i >= params.count) { return; }
-  let co = i % params.Cout;
-  let pixel = i / params.Cout;
+  let quads = (params.Cout + 3u) / 4u;
+  let co0 = (i % quads) * 4u;
+  let pixel = i / quads;
   let ox = pixel % params.OW;
   let oy = (pixel / params.OW) % params.OH;
   let n = pixel / (params.OW * params.OH);
+  // The 4 channels (the last quad may run past Cout: clamped here, not stored below).
+  let co = min(vec4<u32>(co0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.Cout - 1u));
   let inChannel0 = (co / params.CoutG) * params.CinG;
 
-  var sum = 0.0;
+  var sum = vec4<f32>(0.0);
   for (var ky = 0u; ky < params.KH; ky++) {
     let iy = i32(oy * params.strideH + ky * params.dilationH) - i32(params.padTop);
     if (iy < 0 || iy >= i32(params.H)) { continue; }
     for (var kx = 0u; kx < params.KW; kx++) {
       let ix = i32(ox * params.strideW + kx * params.dilationW) - i32(params.padLeft);
       if (ix < 0 || ix >= i32(params.W)) { continue; }
-      let xBase = ((n * params.H + u32(iy)) * params.W + u32(ix)) * params.Cin + inChannel0;
-      let wBase = (ky * params.KW + kx) * params.CinG * params.Cout + co;
+      let xBase = ((n * params.H + u32(iy)) * params.W + u32(ix)) * params.Cin;
+      let wBase = (ky * params.KW + kx) * params.CinG * params.Cout;
       for (var ci = 0u; ci < params.CinG; ci++) {
-        sum += x[xBase + ci] * w[wBase + ci * params.Cout];
+        let xs = vec4<f32>(x[xBase + inChannel0.x + ci], x[xBase + inChannel0.y + ci], x[xBase + inChannel0.z + ci], x[xBase + inChannel0.w + ci]);
+        let wRow = wBase + ci * params.Cout;
+        sum += xs * vec4<f32>(w[wRow + co.x], w[wRow + co.y], w[wRow + co.z], w[wRow + co.w]);
       }
     }
   }
-  if (HAS_BIAS) { sum += bias[co]; }
-  out[i] = activate(sum, params.alpha, params.beta);
+  let outBase = pixel * params.Cout;
+  for (var j = 0u; j < 4u; j++) {
+    let c = co0 + j;
+    if (c >= params.Cout) { break; }
+    var v = sum[j];
+    if (HAS_BIAS) { v += bias[c]; }
+    out[outBase + c] = activate(v, params.alpha, params.beta);
+  }
 }

@@ -203,7 +203,7 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
         }],
       };
     }
-    const count = sizeOf(out.shape);
+    const count = g.N * g.OH * g.OW * Math.ceil(g.Cout / 4);
     return {
       scratchBytes: [],
       dispatches: [{
