@@ -1,8 +1,9 @@
 // Kernel timings in the page: warm median of GPU execution (submit to onSubmittedWorkDone), so
 // readback is not counted, and the first run (pipeline compile included) separately.
-import { createEngine } from '../src/index.ts';
+import { createEngine, type PreparedRecurrent } from '../src/index.ts';
 import type { Conv2dVariant } from '../src/ops/conv2d/op.ts';
 import type { MatmulVariant } from '../src/ops/matmul/op.ts';
+import type { RecurrentVariant } from '../src/ops/recurrent/variant.ts';
 
 export interface KernelTiming {
   firstMs: number;
@@ -73,6 +74,40 @@ async function conv2d(variant: Conv2dVariant, c: ConvShape, reps: number): Promi
   return { firstMs, warmMs, minMs: times[0], maxMs: times[times.length - 1], gflops: flops / (warmMs * 1e6) };
 }
 
+export interface RecurrentShape {
+  cell: 'lstm' | 'gru';
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+}
+
+/** One layer over a whole sequence (projection GEMM + recurrence), forward, weights prepared once. */
+async function recurrent(variant: RecurrentVariant, s: RecurrentShape, reps: number): Promise<KernelTiming> {
+  const engine = await createEngine({ variants: { recurrent: variant } });
+  const device = engine.device!;
+  const G = s.cell === 'lstm' ? 4 : 3;
+  const scale = (n: number) => random(n).map((v) => v / Math.sqrt(s.H));
+  const spec = { format: 'onnx' as const, w: { shape: [1, G * s.H, s.I], data: scale(G * s.H * s.I) }, r: { shape: [1, G * s.H, s.H], data: scale(G * s.H * s.H) } };
+  const x = engine.tensor([s.T, s.B, s.I], random(s.T * s.B * s.I));
+  const weights = s.cell === 'lstm' ? engine.prepareLstm(spec) : engine.prepareGru(spec);
+  const once = async () => {
+    const start = performance.now();
+    const out = s.cell === 'lstm' ? engine.lstm(x, weights as PreparedRecurrent<'lstm'>) : engine.gru(x, weights as PreparedRecurrent<'gru'>);
+    for (const t of Object.values(out)) t.dispose();
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - start;
+  };
+  const firstMs = await once();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) times.push(await once());
+  times.sort((a, b) => a - b);
+  engine.dispose();
+  const warmMs = times[Math.floor(times.length / 2)];
+  const flops = 2 * s.T * s.B * G * s.H * (s.I + s.H);
+  return { firstMs, warmMs, minMs: times[0], maxMs: times[times.length - 1], gflops: flops / (warmMs * 1e6) };
+}
+
 async function adapter(): Promise<string> {
   const engine = await createEngine();
   const a = engine.info.adapter!;
@@ -80,5 +115,5 @@ async function adapter(): Promise<string> {
   return `${a.vendor} ${a.architecture} ${a.description}`.trim();
 }
 
-(window as unknown as { wgnnBench: unknown }).wgnnBench = { matmul, conv2d, adapter };
+(window as unknown as { wgnnBench: unknown }).wgnnBench = { matmul, conv2d, recurrent, adapter };
 document.body.dataset.ready = 'true';

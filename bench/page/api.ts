@@ -1,0 +1,71 @@
+// The benchmark page's entry points, shared by the interactive page (demos/bench) and the
+// headless driver (bench/run.ts, through window.wgnnBench): list the workloads, run one workload
+// on each engine, probe the roofline.
+import { ENGINES, type EngineName } from './engines/runner.ts';
+import { wgnnEngine } from './engines/wgnn.ts';
+import { measure, type MeasureOptions, type Result } from './measure.ts';
+import { probeRoofline, type Roofline } from './roofline.ts';
+import { smokeWorkloads, workloads } from './workloads/index.ts';
+
+export interface BenchOptions extends MeasureOptions {
+  /** Issue-sized workloads (real GPUs) instead of the SwiftShader-sized defaults. */
+  full: boolean;
+  engines: EngineName[];
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = { full: false, reps: 10, cpuBudgetMs: 2000, engines: [...ENGINES] };
+
+export interface WorkloadInfo {
+  name: string;
+  family: string;
+  flops: number;
+  bytes: number;
+  scaled?: string;
+}
+
+export async function adapterDescription(): Promise<string> {
+  const a = (await wgnnEngine('webgpu')).info.adapter;
+  return a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') : 'unknown';
+}
+
+/** The workloads of a run: the default (SwiftShader-sized) list, the issue's sizes, or the smoke test's tiny ones. */
+export function listWorkloads(size: boolean | 'smoke'): WorkloadInfo[] {
+  const list = size === 'smoke' ? smokeWorkloads() : workloads(size);
+  return list.map(({ name, family, flops, bytes, scaled }) => ({ name, family, flops, bytes, scaled }));
+}
+
+/**
+ * Every requested engine on one workload. The wgnn CPU reference runs first: its output is the
+ * oracle the others must agree with (when it cannot run, the first engine that did stands in, and
+ * the results say which).
+ */
+export async function runWorkload(name: string, options: Partial<BenchOptions> = {}): Promise<Result[]> {
+  const opts = { ...DEFAULT_OPTIONS, ...options };
+  const w = [...workloads(opts.full), ...smokeWorkloads()].find((x) => x.name === name);
+  if (!w) throw new Error(`unknown workload '${name}'`);
+  const order: EngineName[] = ['wgnn-cpu', 'wgnn', 'tfjs-webgpu', 'ort-webgpu'];
+  const results: Result[] = [];
+  let reference: Float32Array | undefined;
+  let referenceEngine: EngineName | undefined;
+  for (const engine of order) {
+    const timed = opts.engines.includes(engine);
+    // wgnn-cpu left out of the timing still runs once, untimed: it is the oracle.
+    if (!timed && engine !== 'wgnn-cpu') continue;
+    const { result, output } = await measure(w, engine, reference, timed ? opts : { ...opts, reps: 0 });
+    if (!reference && output) {
+      reference = output;
+      referenceEngine = engine;
+      if (engine !== 'wgnn-cpu') result.note = 'unchecked: the CPU reference did not run, so this output is the reference';
+    } else if (referenceEngine !== 'wgnn-cpu') {
+      result.note = `checked against ${referenceEngine ?? 'nothing'}: the CPU reference did not run`;
+    }
+    if (timed) results.push(result);
+  }
+  return results;
+}
+
+export async function roofline(): Promise<Roofline> {
+  return probeRoofline((await wgnnEngine('webgpu')).device!);
+}
+
+export const wgnnBench = { adapterDescription, listWorkloads, runWorkload, roofline };
