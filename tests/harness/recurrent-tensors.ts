@@ -1,6 +1,8 @@
 // Slicing helpers for the recurrent reference tests: pieces of [T, B, I] inputs, [D, B, H]
 // states and [T, D, B, H] outputs.
 import type { HostTensor } from '../../src/ops/host-tensor.ts';
+import { expectClose } from './compare.ts';
+import { Random } from './random.ts';
 
 /** Rows [from, to) of dim 0, as a tensor of its own. */
 export function sliceDim0(t: HostTensor, from: number, to: number): HostTensor {
@@ -35,4 +37,18 @@ export function yAt(y: HostTensor, d: number, b: number): number[] {
   const out: number[] = [];
   for (let t = 0; t < T; t++) out.push(...y.data.subarray(((t * D + d) * B + b) * H, ((t * D + d) * B + b + 1) * H));
   return out;
+}
+
+/** The seeded helpers each recurrent reference test file uses: inputs, and the comparison with its seed. */
+export function referenceKit(seed: number) {
+  const rng = new Random(seed);
+  return {
+    rng,
+    tensor: (shape: number[], values: number[]): HostTensor => ({ shape, data: Float32Array.from(values) }),
+    random: (shape: number[], scale = 0.6): HostTensor => ({ shape, data: rng.floats(shape.reduce((p, d) => p * d, 1), -scale, scale) }),
+    /** References agree to float32 rounding, hence the tight default. */
+    expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string, atol = 1e-6): void {
+      expectClose(label, actual, expected, { atol, rtol: atol === 0 ? 0 : 1e-5 }, { seed, shape: [actual.length] });
+    },
+  };
 }

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type GruReferenceInputs, gruReference } from '../../src/ops/gru/reference.ts';
 import type { HostTensor } from '../../src/ops/host-tensor.ts';
-import { expectClose } from '../harness/compare.ts';
-import { Random } from '../harness/random.ts';
-import { sliceDim0, reverseTime, batchEntry, stateEntry, yAt } from '../harness/recurrent-tensors.ts';
+import { sliceDim0, reverseTime, batchEntry, stateEntry, yAt, referenceKit } from '../harness/recurrent-tensors.ts';
 
 const SEED = 0x6e0;
-const rng = new Random(SEED);
-const tensor = (shape: number[], values: number[]): HostTensor => ({ shape, data: Float32Array.from(values) });
-const random = (shape: number[], scale = 0.6): HostTensor => ({
-  shape,
-  data: rng.floats(shape.reduce((p, d) => p * d, 1), -scale, scale),
-});
+const { rng, tensor, random, expectNear } = referenceKit(SEED);
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const f32 = (v: number) => Math.fround(v);
 
-/** The harness comparison with this file's seed; references agree to float32 rounding, hence the tight default. */
-function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string, atol = 1e-6): void {
-  expectClose(label, actual, expected, { atol, rtol: atol === 0 ? 0 : 1e-5 }, { seed: SEED, shape: [actual.length] });
-}
 
 
 function randomInputs(T: number, B: number, I: number, H: number, D: number): GruReferenceInputs {
