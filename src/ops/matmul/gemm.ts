@@ -1,6 +1,7 @@
 // The GEMM dispatch shared by every op that multiplies matrices (matmul, convolution, the RNN
 // input projection): out[z, m, n] = act(sum_k A[z, m, k] B[z, k, n] + bias[z, m, n]) over strided
-// views of its buffers, computed by one of the two matmul kernels.
+// views of its buffers, computed by one of the three matmul kernels.
+import vec4Wgsl from '../../../shaders/matmul_vec4.wgsl?raw';
 import regtileWgsl from '../../../shaders/matmul_regtile.wgsl?raw';
 import sharedWgsl from '../../../shaders/matmul_shared.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
@@ -8,14 +9,17 @@ import { formatShape } from '../../shape.ts';
 import type { ResolvedActivation } from '../activation/kinds.ts';
 import type { BindingRef, Dispatch, PlanContext } from '../op.ts';
 
-export const MATMUL_VARIANTS = ['regtile', 'shared'] as const;
+export const MATMUL_VARIANTS = ['vec4', 'regtile', 'shared'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
 
 const SHADERS = {
+  vec4: { name: 'matmul_vec4.wgsl', code: vec4Wgsl },
   regtile: { name: 'matmul_regtile.wgsl', code: regtileWgsl },
   shared: { name: 'matmul_shared.wgsl', code: sharedWgsl },
 };
-const WORKGROUP = { regtile: [8, 8], shared: [16, 16] } as const;
+const WORKGROUP = { vec4: [8, 4], regtile: [8, 8], shared: [16, 16] } as const;
+/** Output rows and columns one invocation computes. */
+const INVOCATION_TILE = { vec4: [16, 8], regtile: [4, 4], shared: [4, 4] } as const;
 export const MAX_BATCH_RANK = 4;
 
 export interface GemmView {
@@ -47,24 +51,39 @@ export interface GemmBindings {
   out: BindingRef;
 }
 
-/** The automatic choice is regtile: faster on SwiftShader at every size measured (bench/NOTES.md). */
-export function selectMatmulVariant(ctx: PlanContext): MatmulVariant {
+/**
+ * The automatic choice is vec4 wherever the operands' rows are whole vec4s, else regtile: on
+ * SwiftShader vec4 is 2.7x faster than regtile at 1024^3, and regtile 2.2-3.4x faster than shared
+ * (bench/NOTES.md). A forced vec4 also falls back to regtile where the layout rules it out, so it
+ * can be forced for a whole model whose layers differ.
+ */
+export function selectMatmulVariant(ctx: PlanContext, view: GemmView): MatmulVariant {
   const forced = ctx.forcedVariants.matmul;
-  if (forced === undefined) return 'regtile';
-  if (!(MATMUL_VARIANTS as readonly string[]).includes(forced)) {
+  if (forced !== undefined && !(MATMUL_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError('matmul', `unknown variant '${forced}'; variants: ${MATMUL_VARIANTS.join(', ')}`);
   }
-  return forced as MatmulVariant;
+  const preferred = (forced as MatmulVariant | undefined) ?? 'vec4';
+  return preferred === 'vec4' && !vec4Layout(view) ? 'regtile' : preferred;
+}
+
+/**
+ * Whether matmul_vec4.wgsl can read the operands as vec4s: K, the row lengths of A and B and
+ * their batch strides are multiples of 4 (bindings start at aligned offsets).
+ */
+export function vec4Layout(view: GemmView): boolean {
+  const aligned = (x: number) => x % 4 === 0;
+  return aligned(view.K) && aligned(view.lda) && aligned(view.ldb) && view.aBatchStrides.every(aligned) && view.bBatchStrides.every(aligned);
 }
 
 const padLeft = (values: number[], fill: number) => [...new Array(MAX_BATCH_RANK - values.length).fill(fill), ...values];
 
 export function gemmDispatch(where: string, view: GemmView, bindings: GemmBindings, ctx: PlanContext): Dispatch {
   if (view.batchShape.length > MAX_BATCH_RANK) throw new WgnnError(where, `more than ${MAX_BATCH_RANK} batch dims`);
-  const variant = selectMatmulVariant(ctx);
+  const variant = selectMatmulVariant(ctx, view);
   const [wgX, wgY] = WORKGROUP[variant];
+  const [tileM, tileN] = INVOCATION_TILE[variant];
   const batch = view.batchShape.reduce((p, d) => p * d, 1);
-  const workgroups: [number, number, number] = [Math.ceil(view.N / (4 * wgX)), Math.ceil(view.M / (4 * wgY)), batch];
+  const workgroups: [number, number, number] = [Math.ceil(view.N / (tileN * wgX)), Math.ceil(view.M / (tileM * wgY)), batch];
   const limit = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (workgroups.some((g) => g > limit)) {
     throw new WgnnError(where, `a [${view.M} x ${view.K}] x [${view.K} x ${view.N}] product over batch ${formatShape(view.batchShape)} needs workgroups ${formatShape(workgroups)}, past the device limit of ${limit} per dimension`);

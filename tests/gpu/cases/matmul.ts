@@ -61,24 +61,39 @@ const SIZES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [4, 4, 4], [16, 16, 16], [17, 33, 13],
   [33, 17, 65], [64, 64, 64], [65, 63, 31], [1, 129, 70], [100, 3, 257],
 ];
+// vec4 reads rows as vec4s (K and the stored row lengths multiples of 4; other shapes fall back to
+// regtile, tests/unit/matmul-variant.test.ts): sizes off its 16x8 tile, with edge rows and columns.
+const VEC4_SIZES: [number, number, number][] = [
+  [4, 4, 4], [1, 8, 4], [20, 12, 8], [36, 44, 68], [64, 64, 64], [17, 36, 20], [33, 4, 132], [100, 20, 256],
+];
 const BATCHES: [number[], number[]][] = [[[2], [2]], [[3], []], [[], [4]], [[2, 1], [3]], [[1, 3], [2, 1]], [[2, 1, 2], [1, 3, 1]]];
 const BIASES = (M: number, N: number) => [[N], [1, N], [M, 1], [M, N], [1]];
+
+/** Whether a vec4 case really reads vec4s: lda is K (or M if A is transposed), ldb is N (or K). */
+function vec4Aligned(c: MatmulCase): boolean {
+  const lda = c.transposeA ? c.M : c.K;
+  const ldb = c.transposeB ? c.K : c.N;
+  return [c.K, lda, ldb].every((x) => x % 4 === 0);
+}
 
 function grid(): MatmulCase[] {
   const cases: MatmulCase[] = [];
   for (const variant of MATMUL_VARIANTS) {
-    for (const [M, N, K] of SIZES) {
+    const vec4 = variant === 'vec4';
+    for (const [M, N, K] of vec4 ? VEC4_SIZES : SIZES) {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) cases.push({ variant, M, N, K, transposeA, transposeB });
       }
     }
-    for (const [batchA, batchB] of BATCHES) cases.push({ variant, M: 5, N: 6, K: 7, batchA, batchB, transposeB: batchA.length === 2 });
-    for (const bias of BIASES(9, 10)) cases.push({ variant, M: 9, N: 10, K: 11, bias });
+    const [M, N, K] = vec4 ? [5, 8, 12] : [5, 6, 7];
+    for (const [batchA, batchB] of BATCHES) cases.push({ variant, M, N, K, batchA, batchB, transposeB: batchA.length === 2 });
+    for (const bias of BIASES(9, vec4 ? 12 : 10)) cases.push({ variant, M: 9, N: vec4 ? 12 : 10, K: vec4 ? 16 : 11, bias });
     for (const activation of Object.keys(ACTIVATIONS) as ActivationKind[]) {
-      cases.push({ variant, M: 13, N: 18, K: 20, bias: [18], activation });
+      cases.push({ variant, M: 13, N: vec4 ? 20 : 18, K: 20, bias: [vec4 ? 20 : 18], activation });
     }
   }
-  return cases;
+  // A forced vec4 on a shape it cannot read falls back to regtile; keep only the cases it runs.
+  return cases.filter((c) => c.variant !== 'vec4' || vec4Aligned(c));
 }
 
 export const matmulCases: GpuCase[] = grid().map(matmulCase);

@@ -1,0 +1,184 @@
+// Batched matmul for operands whose rows are whole vec4s (K and the row lengths of A and B are
+// multiples of 4): each invocation computes a 16x8 block of the output from vec4 loads, as eight
+// 4x4 matrix products per 4 steps of K, with no workgroup memory and no barriers.
+//   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[z, m, n])
+// Why not the scalar regtile kernel: on CPU-like adapters (SwiftShader) every storage load is a
+// bounds-checked gather, so loads, not FMAs, set the pace. A vec4 load brings 4 values for the
+// price of one, and a 16x8 block reuses each loaded A value 8 times and each B value 16 times
+// (regtile: 4 and 4). Measured 2.7x faster than regtile at 1024^3 (bench/NOTES.md).
+// Same Params and bindings as matmul_regtile.wgsl. Rows and columns past the edge are clamped for
+// loading and skipped for storing.
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  lda: u32,                  // row lengths of the stored A, B and output matrices (lda, ldb: multiples of 4)
+  ldb: u32,
+  ldc: u32,
+  batchShape: vec4<u32>,     // batch dims, right-aligned, padded with 1; z enumerates them
+  aBatchStrides: vec4<u32>,  // elements between A matrices per batch dim (multiples of 4); 0 where A broadcasts
+  bBatchStrides: vec4<u32>,
+  outBatchStride: u32,       // elements between output matrices of consecutive z
+  outOffset: u32,            // where output row 0 of batch 0 lives
+  biasStrideM: u32,          // bias[z, m, n] = bias[z * biasStrideZ + m * biasStrideM + n * biasStrideN]
+  biasStrideN: u32,
+  biasStrideZ: u32,
+  alpha: f32,                // activation parameters
+  beta: f32,
+}
+
+override TRANSPOSE_A: bool = false;
+override TRANSPOSE_B: bool = false;
+override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 0u;
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 4u;
+
+const TILE_M = 16u;
+const TILE_N = 8u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> a: array<vec4<f32>>;    // [batchA][M rows of lda], or [batchA][K rows of lda] if TRANSPOSE_A
+@group(0) @binding(2) var<storage, read_write> b: array<vec4<f32>>;    // [batchB][K rows of ldb], or [batchB][N rows of ldb] if TRANSPOSE_B
+@group(0) @binding(3) var<storage, read_write> bias: array<f32>;       // [batch][M, N] through the biasStride* (0 where broadcast)
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;        // [batch][M rows of ldc] from outOffset
+
+// BEGIN activate
+// erf by Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, below float32 resolution near 1.
+fn erf_approx(x: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.3275911 * abs(x));
+  let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return sign(x) * (1.0 - poly * exp(-x * x));
+}
+
+fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(x, 0.0); }                                        // relu
+    case 2u: { return clamp(x, 0.0, 6.0); }                                 // relu6
+    case 3u: { return select(alpha * x, x, x >= 0.0); }                     // leakyRelu
+    case 4u: { return select(alpha * (exp(x) - 1.0), x, x > 0.0); }         // elu
+    case 5u: { return beta * select(alpha * (exp(x) - 1.0), x, x > 0.0); }  // selu (beta = gamma)
+    case 6u: { return 1.0 / (1.0 + exp(-x)); }                              // sigmoid
+    case 7u: { return clamp(alpha * x + beta, 0.0, 1.0); }                  // hardSigmoid
+    case 8u: { return tanh(clamp(x, -15.0, 15.0)); }                        // tanh; clamped: some tanh builtins overflow to NaN
+    case 9u: { return max(x, 0.0) + log(1.0 + exp(-abs(x))); }              // softplus, stable form
+    case 10u: { return x / (1.0 + abs(x)); }                                // softsign
+    case 11u: { return clamp(x, alpha, beta); }                             // clip(min, max)
+    case 12u: { return 0.5 * x * (1.0 + erf_approx(x * 0.7071067811865476)); } // gelu (exact form)
+    default: { return x; }                                                  // linear
+  }
+}
+// END activate
+
+// Where a block's four vec4s start, and how far they move per 4 steps of K. A block is a 4x4
+// matrix; the loads give its columns, or its rows when the operand is stored transposed.
+struct Walk {
+  origin: vec4<u32>,
+  step: u32,
+}
+
+// A at rows m0..m0+3: column i of the block is row m0+i over 4 k.
+fn walkA(base: u32, m0: u32) -> Walk {
+  let lda4 = params.lda / 4u;
+  let last = params.M - 1u;
+  if (TRANSPOSE_A) {
+    // Stored [K][M]: a vec4 holds 4 rows at one k. Rows past M stay inside the row (lda >= M).
+    let start = base + min(m0, last) / 4u;
+    return Walk(vec4<u32>(start) + vec4<u32>(0u, 1u, 2u, 3u) * lda4, 4u * lda4);
+  }
+  return Walk(vec4<u32>(base) + min(vec4<u32>(m0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(last)) * lda4, 1u);
+}
+
+// B at columns n0..n0+3: column kk of the block is row k = 4*k4+kk over the 4 columns.
+fn walkB(base: u32, n0: u32) -> Walk {
+  let ldb4 = params.ldb / 4u;
+  let last = params.N - 1u;
+  if (TRANSPOSE_B) {
+    // Stored [N][K]: a vec4 holds 4 k of one column.
+    return Walk(vec4<u32>(base) + min(vec4<u32>(n0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(last)) * ldb4, 1u);
+  }
+  // Columns past N stay inside the row (ldb >= N).
+  let start = base + min(n0, last) / 4u;
+  return Walk(vec4<u32>(start) + vec4<u32>(0u, 1u, 2u, 3u) * ldb4, 4u * ldb4);
+}
+
+fn loadA(w: Walk, k4: u32) -> mat4x4<f32> {
+  let i = w.origin + vec4<u32>(k4 * w.step);
+  let m = mat4x4<f32>(a[i.x], a[i.y], a[i.z], a[i.w]);
+  if (TRANSPOSE_A) { return transpose(m); }
+  return m;
+}
+
+fn loadB(w: Walk, k4: u32) -> mat4x4<f32> {
+  let i = w.origin + vec4<u32>(k4 * w.step);
+  let m = mat4x4<f32>(b[i.x], b[i.y], b[i.z], b[i.w]);
+  if (TRANSPOSE_B) { return transpose(m); }
+  return m;
+}
+
+// Writes the 4x4 block c (column i = output row m0+i over n) at rows m0.., columns n0...
+fn store(c: mat4x4<f32>, z: u32, m0: u32, n0: u32) {
+  let outBase = params.outOffset + z * params.outBatchStride;
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + i;
+    if (m >= params.M) { return; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + j;
+      if (n >= params.N) { break; }
+      var v = c[i][j];
+      if (HAS_BIAS) { v += bias[z * params.biasStrideZ + m * params.biasStrideM + n * params.biasStrideN]; }
+      out[outBase + m * params.ldc + n] = activate(v, params.alpha, params.beta);
+    }
+  }
+}
+
+@compute @workgroup_size(WG_X, WG_Y, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let m0 = gid.y * TILE_M;
+  let n0 = gid.x * TILE_N;
+  if (m0 >= params.M || n0 >= params.N) { return; }
+
+  // First vec4 of this batch entry's A and B, broadcasting batch dims of size 1.
+  var rest = gid.z;
+  var baseA = 0u;
+  var baseB = 0u;
+  for (var d = 3; d >= 0; d--) {
+    let coord = rest % params.batchShape[d];
+    rest = rest / params.batchShape[d];
+    baseA += coord * params.aBatchStrides[d];
+    baseB += coord * params.bBatchStrides[d];
+  }
+  baseA /= 4u;
+  baseB /= 4u;
+
+  // c<row block><column block>: column i of each holds one output row of 4 columns.
+  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>();
+  var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
+  var c20 = mat4x4<f32>(); var c21 = mat4x4<f32>();
+  var c30 = mat4x4<f32>(); var c31 = mat4x4<f32>();
+  let wA0 = walkA(baseA, m0);
+  let wA1 = walkA(baseA, m0 + 4u);
+  let wA2 = walkA(baseA, m0 + 8u);
+  let wA3 = walkA(baseA, m0 + 12u);
+  let wB0 = walkB(baseB, n0);
+  let wB1 = walkB(baseB, n0 + 4u);
+  let steps = params.K / 4u;
+  for (var k4 = 0u; k4 < steps; k4++) {
+    let b0 = loadB(wB0, k4);
+    let b1 = loadB(wB1, k4);
+    let a0 = loadA(wA0, k4);
+    c00 += b0 * a0; c01 += b1 * a0;
+    let a1 = loadA(wA1, k4);
+    c10 += b0 * a1; c11 += b1 * a1;
+    let a2 = loadA(wA2, k4);
+    c20 += b0 * a2; c21 += b1 * a2;
+    let a3 = loadA(wA3, k4);
+    c30 += b0 * a3; c31 += b1 * a3;
+  }
+
+  store(c00, gid.z, m0, n0); store(c01, gid.z, m0, n0 + 4u);
+  store(c10, gid.z, m0 + 4u, n0); store(c11, gid.z, m0 + 4u, n0 + 4u);
+  store(c20, gid.z, m0 + 8u, n0); store(c21, gid.z, m0 + 8u, n0 + 4u);
+  store(c30, gid.z, m0 + 12u, n0); store(c31, gid.z, m0 + 12u, n0 + 4u);
+}
