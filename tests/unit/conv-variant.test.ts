@@ -1,0 +1,36 @@
+// Which kernel a convolution gets (selectConv2dVariant): the rule bench/NOTES.md measured.
+import { describe, expect, it } from 'vitest';
+import { resolveActivation } from '../../src/ops/activation/kinds.ts';
+import { convGeometry, selectConv2dVariant } from '../../src/ops/conv2d/op.ts';
+import type { PlanContext } from '../../src/ops/op.ts';
+
+const limits = { maxStorageBufferBindingSize: 2 ** 30 } as PlanContext['limits'];
+const activation = resolveActivation('test', undefined);
+
+function choose(x: number[], w: number[], options: { groups?: number; strides?: [number, number]; im2colMaxBytes?: number; forced?: string } = {}) {
+  const attrs = { strides: options.strides ?? [1, 1], dilations: [1, 1] as [number, number], padding: 'same' as const, groups: options.groups ?? 1, activation };
+  const g = convGeometry('t', { shape: x, dtype: 'float32' }, { shape: w, dtype: 'float32' }, attrs);
+  const ctx: PlanContext = { limits, forcedVariants: options.forced ? { conv2d: options.forced } : {}, im2colMaxBytes: options.im2colMaxBytes };
+  return selectConv2dVariant(g, ctx);
+}
+
+describe('conv2d variant selection', () => {
+  it('depthwise -> direct, 1x1 stride 1 -> pointwise', () => {
+    expect(choose([1, 8, 8, 16], [3, 3, 1, 16], { groups: 16 })).toBe('direct');
+    expect(choose([1, 8, 8, 16], [1, 1, 16, 32])).toBe('pointwise');
+  });
+
+  it('im2col where its GEMM reads vec4s and a patch row fits the cap, else implicit', () => {
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64])).toBe('im2col');
+    expect(choose([1, 8, 8, 64], [1, 1, 64, 64], { strides: [2, 2] })).toBe('im2col');
+    expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2] })).toBe('implicit'); // patch 147
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 30])).toBe('implicit'); // 30 output channels
+    expect(choose([1, 8, 8, 64], [3, 3, 32, 4], { groups: 2 })).toBe('implicit'); // 2 per group
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { im2colMaxBytes: 1024 })).toBe('implicit'); // row of 2304 bytes
+  });
+
+  it('a forced variant wins', () => {
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'implicit' })).toBe('implicit');
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'direct' })).toBe('direct');
+  });
+});
