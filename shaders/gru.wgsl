@@ -33,6 +33,7 @@ struct Params {
   sStrideD: u32,       // state element offsets per direction and batch entry
   sStrideB: u32,
   clip: f32,           // pre-activations are clamped to [-clip, clip]
+  writeY: u32,         // 1: write y(t) (a runtime value, so stacked layers share one pipeline)
   alpha0: vec4<f32>,   // alpha of f, g for direction slot 0 (z, w unused)
   beta0: vec4<f32>,
   alpha1: vec4<f32>,   // the same for direction slot 1
@@ -42,7 +43,6 @@ struct Params {
 override SEQUENCE: bool = false;
 override HAS_LENGTHS: bool = false;
 override LINEAR_BEFORE_RESET: bool = false;
-override WRITE_Y: bool = true;
 override F0: u32 = 2u;   // activation codes of f, g per direction slot (recurrentActivate)
 override G0: u32 = 1u;
 override F1: u32 = 2u;
@@ -126,7 +126,7 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, h: vec4<f32>) {
   for (var i = 0u; i < 4u; i++) {
     let j = 4u * q + i;
     if (j >= params.H) { break; }
-    if (WRITE_Y) { y[yBase + j] = select(0.0, h[i], e.valid); }
+    if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
     let state = select(prevH(e, cur, j), h[i], e.valid);
     if (SEQUENCE) { hShared[((1u - cur) * BATCH_TILE + e.slot) * CAPACITY + j] = state; } else { hOut[e.sBase + j] = state; }
   }

@@ -30,6 +30,7 @@ struct Params {
   sStrideD: u32,       // state element offsets per direction and batch entry
   sStrideB: u32,
   clip: f32,           // gate pre-activations are clamped to [-clip, clip]
+  writeY: u32,         // 1: write y(t) (a runtime value, so stacked layers share one pipeline)
   alpha0: vec4<f32>,   // alpha of f, g, h for direction slot 0 (w unused)
   beta0: vec4<f32>,
   alpha1: vec4<f32>,   // the same for direction slot 1
@@ -40,7 +41,6 @@ override SEQUENCE: bool = false;
 override HAS_LENGTHS: bool = false;
 override HAS_PEEPHOLES: bool = false;
 override INPUT_FORGET: bool = false;
-override WRITE_Y: bool = true;
 override F0: u32 = 2u;   // activation codes of f, g, h per direction slot (recurrentActivate)
 override G0: u32 = 1u;
 override H0: u32 = 1u;
@@ -48,7 +48,8 @@ override F1: u32 = 2u;
 override G1: u32 = 1u;
 override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
-override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2 or 4
+override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
+const MAX_TILE = 8u;
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence mode needs >= 4 * Hq
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -61,7 +62,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence
 @group(0) @binding(7) var<storage, read_write> cOut: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared: array<f32, 2u * BATCH_TILE * CAPACITY>;  // [2][BATCH_TILE][CAPACITY]
+var<workgroup> hShared4: array<vec4<f32>, BATCH_TILE * CAPACITY / 2u>;  // [2][BATCH_TILE][CAPACITY / 4]
 var<workgroup> cShared: array<f32, BATCH_TILE * CAPACITY>;
 
 // BEGIN recurrentActivate
@@ -95,10 +96,29 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
+// h of unit j of tile entry `slot` in buffer `which` (0/1) of the double-buffered workgroup state.
+fn hShared(which: u32, slot: u32, j: u32) -> f32 {
+  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
+  return hShared4[i / 4u][i % 4u];
+}
+
+fn setHShared(which: u32, slot: u32, j: u32, value: f32) {
+  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
+  hShared4[i / 4u][i % 4u] = value;
+}
+
 fn prevH(e: Entry, cur: u32, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[(cur * BATCH_TILE + e.slot) * CAPACITY + j]; }
+  if (SEQUENCE) { return hShared(cur, e.slot, j); }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
+}
+
+// h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
+fn prevH4(e: Entry, cur: u32, k: u32) -> vec4<f32> {
+  if (SEQUENCE) { return hShared4[((cur * BATCH_TILE + e.slot) * CAPACITY + k) / 4u]; }
+  if (params.loadState == 0u) { return vec4<f32>(0.0); }
+  let i = e.sBase + k;
+  return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
 }
 
 fn prevC(e: Entry, j: u32) -> f32 {
@@ -140,11 +160,11 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat4x4<f32>) {
   for (var i = 0u; i < 4u; i++) {
     let j = 4u * q + i;
     if (j >= H) { break; }
-    if (WRITE_Y) { y[yBase + j] = select(0.0, h[i], e.valid); }
+    if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
     let hNew = select(prevH(e, cur, j), h[i], e.valid);
     let cNew = select(prevC(e, j), c[i], e.valid);
     if (SEQUENCE) {
-      hShared[((1u - cur) * BATCH_TILE + e.slot) * CAPACITY + j] = hNew;
+      setHShared(1u - cur, e.slot, j, hNew);
       cShared[e.slot * CAPACITY + j] = cNew;
     } else {
       hOut[e.sBase + j] = hNew;
@@ -153,28 +173,65 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat4x4<f32>) {
   }
 }
 
-// Units 4q .. 4q+3 of every entry of the tile. The accumulators (columns = gates) are named,
-// not an array, so that they stay in registers through the k loop.
-fn stepQuad(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32) {
+// Row k of R for units 4q.. (r = its first vec4) as a matrix whose columns are the gates.
+fn loadR(r: u32, Hq: u32) -> mat4x4<f32> {
+  return mat4x4<f32>(weights[r], weights[r + Hq], weights[r + 2u * Hq], weights[r + 3u * Hq]);
+}
+
+// The recurrent product of one entry over 4 steps of k: h(t-1)[k..k+3] times rows k..k+3 of R.
+fn timesR(h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: mat4x4<f32>) -> mat4x4<f32> {
+  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+}
+
+// Units 4q .. 4q+3 of every entry of the tile. Each load of R serves all BATCH_TILE entries: on
+// SwiftShader loads, not FMAs, set the pace. The accumulators (columns = gates) are named, not an
+// array, so that they stay in registers through the k loop.
+fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let Hq = params.Hq;
-  var a0 = projection(e0, d, q);
-  var a1 = a0;
-  var a2 = a0;
-  var a3 = a0;
-  if (BATCH_TILE > 1u) { a1 = projection(e1, d, q); }
-  if (BATCH_TILE > 2u) { a2 = projection(e2, d, q); a3 = projection(e3, d, q); }
+  var a0 = projection(entries[0], d, q);
+  var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+  if (BATCH_TILE > 1u) { a1 = projection(entries[1], d, q); }
+  if (BATCH_TILE > 2u) { a2 = projection(entries[2], d, q); a3 = projection(entries[3], d, q); }
+  if (BATCH_TILE > 4u) {
+    a4 = projection(entries[4], d, q); a5 = projection(entries[5], d, q);
+    a6 = projection(entries[6], d, q); a7 = projection(entries[7], d, q);
+  }
   let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
-  var r = d * params.H * 4u * Hq + q;
-  for (var k = 0u; k < kEnd; k++) {
-    let w = mat4x4<f32>(weights[r], weights[r + Hq], weights[r + 2u * Hq], weights[r + 3u * Hq]);
-    a0 += prevH(e0, cur, k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(e1, cur, k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(e2, cur, k) * w; a3 += prevH(e3, cur, k) * w; }
-    r += 4u * Hq;
+  let rowStride = 4u * Hq;
+  var r = d * params.H * rowStride + q;
+  var k = 0u;
+  for (; k + 4u <= kEnd; k += 4u) {
+    let w0 = loadR(r, Hq);
+    let w1 = loadR(r + rowStride, Hq);
+    let w2 = loadR(r + 2u * rowStride, Hq);
+    let w3 = loadR(r + 3u * rowStride, Hq);
+    r += 4u * rowStride;
+    a0 += timesR(prevH4(entries[0], cur, k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], cur, k), w0, w1, w2, w3); }
+    if (BATCH_TILE > 2u) {
+      a2 += timesR(prevH4(entries[2], cur, k), w0, w1, w2, w3);
+      a3 += timesR(prevH4(entries[3], cur, k), w0, w1, w2, w3);
+    }
+    if (BATCH_TILE > 4u) {
+      a4 += timesR(prevH4(entries[4], cur, k), w0, w1, w2, w3);
+      a5 += timesR(prevH4(entries[5], cur, k), w0, w1, w2, w3);
+      a6 += timesR(prevH4(entries[6], cur, k), w0, w1, w2, w3);
+      a7 += timesR(prevH4(entries[7], cur, k), w0, w1, w2, w3);
+    }
+  }
+  for (; k < kEnd; k++) {  // the last H % 4 rows
+    let w = loadR(r, Hq);
+    r += rowStride;
+    a0 += prevH(entries[0], cur, k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], cur, k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], cur, k) * w; a3 += prevH(entries[3], cur, k) * w; }
+    if (BATCH_TILE > 4u) {
+      a4 += prevH(entries[4], cur, k) * w; a5 += prevH(entries[5], cur, k) * w;
+      a6 += prevH(entries[6], cur, k) * w; a7 += prevH(entries[7], cur, k) * w;
+    }
   }
   // One call site for the gate code keeps the shader small to compile.
-  let entries = array<Entry, 4>(e0, e1, e2, e3);
-  let accs = array<mat4x4<f32>, 4>(a0, a1, a2, a3);
+  let accs = array<mat4x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var e = 0u; e < BATCH_TILE; e++) { finishQuad(entries[e], d, q, cur, accs[e]); }
 }
 
@@ -182,9 +239,9 @@ fn stepQuad(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let d = wid.y;
   let backward = (d == 1u) != (params.reverse == 1u);
-  var entries: array<Entry, 4>;
-  var lens: array<u32, 4>;
-  for (var e = 0u; e < 4u; e++) {
+  var entries: array<Entry, MAX_TILE>;
+  var lens: array<u32, MAX_TILE>;
+  for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
     entries[e] = Entry(e, clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
@@ -192,7 +249,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
     if (SEQUENCE && e < BATCH_TILE) {
       for (var j = lid; j < params.H; j += WG_SIZE) {
-        hShared[e * CAPACITY + j] = select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u);
+        setHShared(0u, e, j, select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u));
         cShared[e * CAPACITY + j] = select(0.0, cIn[entries[e].sBase + j], params.loadState == 1u);
       }
     }
@@ -202,11 +259,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let last = select(params.step + 1u, params.T, SEQUENCE);
   var cur = 0u;
   for (var s = first; s < last; s++) {
-    for (var e = 0u; e < 4u; e++) {
+    for (var e = 0u; e < MAX_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
-    for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(entries[0], entries[1], entries[2], entries[3], d, q, cur); }
+    for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(entries, d, q, cur); }
     if (SEQUENCE) {
       workgroupBarrier();
       cur = 1u - cur;
@@ -216,7 +273,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
       for (var j = lid; j < params.H; j += WG_SIZE) {
-        hOut[entries[e].sBase + j] = hShared[(cur * BATCH_TILE + e) * CAPACITY + j];
+        hOut[entries[e].sBase + j] = hShared(cur, e, j);
         cOut[entries[e].sBase + j] = cShared[e * CAPACITY + j];
       }
     }

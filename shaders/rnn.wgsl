@@ -29,6 +29,7 @@ struct Params {
   sStrideD: u32,       // state element offsets per direction and batch entry
   sStrideB: u32,
   clip: f32,           // pre-activations are clamped to [-clip, clip]
+  writeY: u32,         // 1: write y(t) (a runtime value, so stacked layers share one pipeline)
   alpha0: vec4<f32>,   // alpha of f for direction slot 0 (y, z, w unused)
   beta0: vec4<f32>,
   alpha1: vec4<f32>,   // the same for direction slot 1
@@ -37,7 +38,6 @@ struct Params {
 
 override SEQUENCE: bool = false;
 override HAS_LENGTHS: bool = false;
-override WRITE_Y: bool = true;
 override F0: u32 = 1u;   // activation code of f per direction slot (recurrentActivate)
 override F1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
@@ -103,7 +103,7 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, h: vec4<f32>) {
   for (var i = 0u; i < 4u; i++) {
     let j = 4u * q + i;
     if (j >= params.H) { break; }
-    if (WRITE_Y) { y[yBase + j] = select(0.0, h[i], e.valid); }
+    if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
     let state = select(prevH(e, cur, j), h[i], e.valid);
     if (SEQUENCE) { hShared[((1u - cur) * BATCH_TILE + e.slot) * CAPACITY + j] = state; } else { hOut[e.sBase + j] = state; }
   }

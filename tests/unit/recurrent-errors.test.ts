@@ -82,8 +82,12 @@ describe('selectRecurrentVariant', () => {
     expect(select({ hiddenSize: 2000 }).variant).toBe('per-step');
   });
 
-  it('tiles the batch by 4, 2 or 1, keeping two workgroups per direction and within workgroup memory', () => {
-    expect([1, 3, 4, 7, 8, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4]);
+  it('tiles the batch by 8 (LSTM; 4 for GRU and RNN), 4, 2 or 1, keeping two workgroups per direction and within workgroup memory', () => {
+    expect([1, 3, 4, 7, 8, 15, 16, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4, 8, 8]);
+    expect(select({ cell: 'gru', batch: 32 } as never).batchTile).toBe(4);
+    expect(select({ cell: 'simpleRnn', batch: 32 } as never).batchTile).toBe(4);
+    // LSTM H 256: 8 entries need 24 KiB of workgroup memory, over 16 KiB; 4 fit.
+    expect(select({ batch: 32, hiddenSize: 256 }).batchTile).toBe(4);
     // LSTM H 1024 in sequence mode: 3 * 1024 floats per entry fill 12 KiB, so one entry per workgroup.
     expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(1);
     expect(select({ batch: 32, hiddenSize: 256 }).capacity).toBe(256);

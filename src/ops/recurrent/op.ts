@@ -139,7 +139,6 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const overrides: Record<string, number> = {
       SEQUENCE: Number(variant === 'sequence'),
       HAS_LENGTHS: Number(lengths !== undefined),
-      WRITE_Y: Number(attrs.returnSequences),
       WG_SIZE: workgroupSize,
       BATCH_TILE: batchTile,
       CAPACITY: capacity,
@@ -164,6 +163,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
       sStrideD: seq ? B * H : H,
       sStrideB: seq ? H : D * H,
       clip: attrs.clip ?? 3.4028234663852886e38,
+      writeY: Number(attrs.returnSequences),
       ...alphaBeta,
     };
     const y: BindingRef = slots.y === undefined || merged ? { scratch: 5 } : { output: slots.y };

@@ -49,13 +49,18 @@ function capacity(variant: RecurrentVariant, p: RecurrentProblem, tile: number, 
   return units * tile * SHARED_PER_UNIT[p.cell] * 4 <= ctx.limits.maxComputeWorkgroupStorageSize ? units : undefined;
 }
 
+/** The largest batch tile each shader is written for (its BATCH_TILE override). */
+const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 4, simpleRnn: 4 };
+
 /**
- * Batch tile: the largest of 4, 2 that leaves at least two workgroups per direction (B >= 2 * tile),
- * else 1; smaller where workgroup memory is short. Larger tiles won at every batch measured on
- * SwiftShader (bench/NOTES.md); the two-workgroup floor keeps some parallelism for small batches.
+ * Batch tile: the largest of 8, 4, 2 (up to the shader's maximum) that leaves at least two
+ * workgroups per direction (B >= 2 * tile), else 1; smaller where workgroup memory is short.
+ * Larger tiles won at every batch measured on SwiftShader, where each load of R serving more
+ * entries is what counts (bench/NOTES.md); the two-workgroup floor keeps some parallelism.
  */
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
-  for (const tile of [4, 2, 1].filter((t) => t === 1 || p.batch >= 2 * t)) {
+  const tiles = [8, 4, 2, 1].filter((t) => t === 1 || (t <= MAX_BATCH_TILE[p.cell] && p.batch >= 2 * t));
+  for (const tile of tiles) {
     const units = capacity(variant, p, tile, ctx);
     if (units !== undefined) return { variant, batchTile: tile, capacity: units, workgroupSize: workgroupSize(p.hiddenSize, ctx) };
   }

@@ -1,5 +1,5 @@
 // LSTM layers on the GPU vs the ONNX-layout CPU reference, each path forced: H 1..256, I not a
-// multiple of 4, T 1..256, batch 1, 5, 9, 19 (batch tiles 1, 2, 4), both layouts, every
+// multiple of 4, T 1..256, batch 1, 5, 9, 19, 16, 37 (batch tiles 1, 2, 4, 8), both layouts, every
 // direction and merge mode, ragged lengths, initial states, peepholes, input_forget, clip,
 // activations, and the Keras and PyTorch weight conventions.
 import { RECURRENT_VARIANTS } from '../../../src/ops/recurrent/variant.ts';
@@ -14,6 +14,8 @@ function cases(): RnnCase[] {
     c({ T: 6, B: 9, I: 5, H: 6, direction: 'bidirectional', ragged: true, initial: true, peepholes: true });
     c({ T: 5, B: 19, I: 3, H: 10, direction: 'bidirectional', layout: 'batch-major', ragged: true, initial: true });
     c({ T: 7, B: 5, I: 3, H: 3, initial: true });
+    c({ T: 6, B: 37, I: 4, H: 13, direction: 'bidirectional', ragged: true, initial: true, peepholes: true });
+    c({ T: 5, B: 16, I: 8, H: 64, layout: 'batch-major', returnSequences: false });
     c({ T: 7, B: 1, I: 5, H: 17, direction: 'bidirectional' });
     c({ T: 7, B: 5, I: 10, H: 64, ragged: true, initial: true, peepholes: true });
     c({ T: 2, B: 2, I: 6, H: 256, direction: 'bidirectional', ragged: true });
