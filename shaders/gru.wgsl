@@ -48,7 +48,8 @@ override G0: u32 = 1u;
 override F1: u32 = 2u;
 override G1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
-override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2 or 4
+override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
+const MAX_TILE = 8u;
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * Hq in sequence mode or without LINEAR_BEFORE_RESET
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -59,8 +60,8 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared: array<f32, 2u * BATCH_TILE * CAPACITY>;  // [2][BATCH_TILE][CAPACITY]
-var<workgroup> resetH: array<f32, BATCH_TILE * CAPACITY>;        // r . h(t-1), without LINEAR_BEFORE_RESET
+var<workgroup> hShared4: array<vec4<f32>, BATCH_TILE * CAPACITY / 2u>;  // [2][BATCH_TILE][CAPACITY / 4]
+var<workgroup> resetH4: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // r . h(t-1), without LINEAR_BEFORE_RESET
 var<workgroup> zShared: array<f32, BATCH_TILE * CAPACITY>;       // z between the two passes
 
 // BEGIN recurrentActivate
@@ -94,13 +95,32 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
+// h of unit j of tile entry `slot` in buffer `which` (0/1) of the double-buffered workgroup state.
+fn hShared(which: u32, slot: u32, j: u32) -> f32 {
+  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
+  return hShared4[i / 4u][i % 4u];
+}
+
+fn setHShared(which: u32, slot: u32, j: u32, value: f32) {
+  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
+  hShared4[i / 4u][i % 4u] = value;
+}
+
+// h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
+fn prevH4(e: Entry, cur: u32, k: u32) -> vec4<f32> {
+  if (SEQUENCE) { return hShared4[((cur * BATCH_TILE + e.slot) * CAPACITY + k) / 4u]; }
+  if (params.loadState == 0u) { return vec4<f32>(0.0); }
+  let i = e.sBase + k;
+  return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
+}
+
 fn prevH(e: Entry, cur: u32, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[(cur * BATCH_TILE + e.slot) * CAPACITY + j]; }
+  if (SEQUENCE) { return hShared(cur, e.slot, j); }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
-fn prevH4(e: Entry, cur: u32, q: u32) -> vec4<f32> {
+fn prevHQuad(e: Entry, cur: u32, q: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   for (var i = 0u; i < 4u; i++) {
     if (4u * q + i < params.H) { v[i] = prevH(e, cur, 4u * q + i); }
@@ -128,7 +148,7 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, h: vec4<f32>) {
     if (j >= params.H) { break; }
     if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
     let state = select(prevH(e, cur, j), h[i], e.valid);
-    if (SEQUENCE) { hShared[((1u - cur) * BATCH_TILE + e.slot) * CAPACITY + j] = state; } else { hOut[e.sBase + j] = state; }
+    if (SEQUENCE) { setHShared(1u - cur, e.slot, j, state); } else { hOut[e.sBase + j] = state; }
   }
 }
 
@@ -147,68 +167,133 @@ fn gatesQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat3x4<f32>) {
   let beta = select(params.beta0, params.beta1, d == 1u).x;
   let z = recurrentActivate(fCode, clamp(a[0], -lim, lim), alpha, beta);
   let reset = recurrentActivate(fCode, clamp(a[1], -lim, lim), alpha, beta);
-  let hPrev = prevH4(e, cur, q);
+  let hPrev = prevHQuad(e, cur, q);
   if (LINEAR_BEFORE_RESET) {
     let rbh = weights[params.D * params.H * 3u * params.Hq + d * params.Hq + q];
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * params.Hq] + reset * (a[2] + rbh));
     finishQuad(e, d, q, cur, (1.0 - z) * cand + z * hPrev);
   } else {
-    for (var i = 0u; i < 4u; i++) {
-      resetH[e.slot * CAPACITY + 4u * q + i] = reset[i] * hPrev[i];   // units past H: h is 0
-      zShared[e.slot * CAPACITY + 4u * q + i] = z[i];
-    }
+    resetH4[(e.slot * CAPACITY) / 4u + q] = reset * hPrev;   // units past H: h is 0
+    for (var i = 0u; i < 4u; i++) { zShared[e.slot * CAPACITY + 4u * q + i] = z[i]; }
   }
 }
 
-// Pass 1 over the tile: z, r (and h(t-1)·Rh with LINEAR_BEFORE_RESET) pre-activations, the
-// accumulators named so that they stay in registers.
-fn pass1(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32) {
+// Row k of R for units 4q.. (r = its first vec4): z and r gates, and h with LINEAR_BEFORE_RESET
+// (else a zero column: that product joins in pass 2, after the reset).
+fn loadR(r: u32, Hq: u32) -> mat3x4<f32> {
+  var wh = vec4<f32>(0.0);
+  if (LINEAR_BEFORE_RESET) { wh = weights[r + 2u * Hq]; }
+  return mat3x4<f32>(weights[r], weights[r + Hq], wh);
+}
+
+// One entry's recurrent product over 4 steps of k: h(t-1)[k..k+3] times rows k..k+3 of R.
+fn timesR(h: vec4<f32>, w0: mat3x4<f32>, w1: mat3x4<f32>, w2: mat3x4<f32>, w3: mat3x4<f32>) -> mat3x4<f32> {
+  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+}
+
+// The same for pass 2's single gate (Rh).
+fn timesRh(h: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f32>) -> vec4<f32> {
+  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+}
+
+// Pass 1 over the tile: z, r (and h(t-1)·Rh with LINEAR_BEFORE_RESET) pre-activations. Each
+// load of R serves all BATCH_TILE entries (on SwiftShader loads, not FMAs, set the pace); the
+// accumulators are named so that they stay in registers.
+fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let Hq = params.Hq;
-  var a0 = projection(e0, d, q);
-  var a1 = a0;
-  var a2 = a0;
-  var a3 = a0;
-  if (BATCH_TILE > 1u) { a1 = projection(e1, d, q); }
-  if (BATCH_TILE > 2u) { a2 = projection(e2, d, q); a3 = projection(e3, d, q); }
-  let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
-  var r = d * params.H * 3u * Hq + q;
-  for (var k = 0u; k < kEnd; k++) {
-    var wh = vec4<f32>(0.0);
-    if (LINEAR_BEFORE_RESET) { wh = weights[r + 2u * Hq]; }
-    let w = mat3x4<f32>(weights[r], weights[r + Hq], wh);
-    a0 += prevH(e0, cur, k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(e1, cur, k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(e2, cur, k) * w; a3 += prevH(e3, cur, k) * w; }
-    r += 3u * Hq;
+  var a0 = projection(entries[0], d, q);
+  var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+  if (BATCH_TILE > 1u) { a1 = projection(entries[1], d, q); }
+  if (BATCH_TILE > 2u) { a2 = projection(entries[2], d, q); a3 = projection(entries[3], d, q); }
+  if (BATCH_TILE > 4u) {
+    a4 = projection(entries[4], d, q); a5 = projection(entries[5], d, q);
+    a6 = projection(entries[6], d, q); a7 = projection(entries[7], d, q);
   }
-  let entries = array<Entry, 4>(e0, e1, e2, e3);
-  let accs = array<mat3x4<f32>, 4>(a0, a1, a2, a3);
+  let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
+  let rowStride = 3u * Hq;
+  var r = d * params.H * rowStride + q;
+  var k = 0u;
+  for (; k + 4u <= kEnd; k += 4u) {  // four k per iteration, h read as vec4s
+    let w0 = loadR(r, Hq);
+    let w1 = loadR(r + rowStride, Hq);
+    let w2 = loadR(r + 2u * rowStride, Hq);
+    let w3 = loadR(r + 3u * rowStride, Hq);
+    r += 4u * rowStride;
+    a0 += timesR(prevH4(entries[0], cur, k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], cur, k), w0, w1, w2, w3); }
+    if (BATCH_TILE > 2u) {
+      a2 += timesR(prevH4(entries[2], cur, k), w0, w1, w2, w3);
+      a3 += timesR(prevH4(entries[3], cur, k), w0, w1, w2, w3);
+    }
+    if (BATCH_TILE > 4u) {
+      a4 += timesR(prevH4(entries[4], cur, k), w0, w1, w2, w3);
+      a5 += timesR(prevH4(entries[5], cur, k), w0, w1, w2, w3);
+      a6 += timesR(prevH4(entries[6], cur, k), w0, w1, w2, w3);
+      a7 += timesR(prevH4(entries[7], cur, k), w0, w1, w2, w3);
+    }
+  }
+  for (; k < kEnd; k++) {  // the last H % 4 rows
+    let w = loadR(r, Hq);
+    r += rowStride;
+    a0 += prevH(entries[0], cur, k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], cur, k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], cur, k) * w; a3 += prevH(entries[3], cur, k) * w; }
+    if (BATCH_TILE > 4u) {
+      a4 += prevH(entries[4], cur, k) * w; a5 += prevH(entries[5], cur, k) * w;
+      a6 += prevH(entries[6], cur, k) * w; a7 += prevH(entries[7], cur, k) * w;
+    }
+  }
+  let accs = array<mat3x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad(entries[e], d, q, cur, accs[e]); }
 }
 
 // Pass 2 without LINEAR_BEFORE_RESET: h~ = g(x Wh + (r . h(t-1)) Rh) and the new state.
-fn pass2(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32) {
+fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let Hq = params.Hq;
   var a0 = vec4<f32>(0.0);
-  var a1 = a0;
-  var a2 = a0;
-  var a3 = a0;
-  var r = d * params.H * 3u * Hq + 2u * Hq + q;
-  for (var k = 0u; k < params.H; k++) {
-    let w = weights[r];
-    a0 += resetH[k] * w;
-    if (BATCH_TILE > 1u) { a1 += resetH[CAPACITY + k] * w; }
-    if (BATCH_TILE > 2u) { a2 += resetH[2u * CAPACITY + k] * w; a3 += resetH[3u * CAPACITY + k] * w; }
-    r += 3u * Hq;
+  var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+  let rowStride = 3u * Hq;
+  var r = d * params.H * rowStride + 2u * Hq + q;
+  let H4 = params.H / 4u;
+  for (var k4 = 0u; k4 < H4; k4++) {  // four k per iteration, r . h read as vec4s
+    let w0 = weights[r];
+    let w1 = weights[r + rowStride];
+    let w2 = weights[r + 2u * rowStride];
+    let w3 = weights[r + 3u * rowStride];
+    r += 4u * rowStride;
+    a0 += timesRh(resetH4[k4], w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesRh(resetH4[CAPACITY / 4u + k4], w0, w1, w2, w3); }
+    if (BATCH_TILE > 2u) {
+      a2 += timesRh(resetH4[2u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a3 += timesRh(resetH4[3u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+    }
+    if (BATCH_TILE > 4u) {
+      a4 += timesRh(resetH4[4u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a5 += timesRh(resetH4[5u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a6 += timesRh(resetH4[6u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a7 += timesRh(resetH4[7u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+    }
   }
-  let entries = array<Entry, 4>(e0, e1, e2, e3);
-  let accs = array<vec4<f32>, 4>(a0, a1, a2, a3);
+  for (var k = 4u * H4; k < params.H; k++) {  // the last H % 4 rows
+    let w = weights[r];
+    r += rowStride;
+    let i = k / 4u;
+    let c = k % 4u;
+    a0 += resetH4[i][c] * w;
+    if (BATCH_TILE > 1u) { a1 += resetH4[CAPACITY / 4u + i][c] * w; }
+    if (BATCH_TILE > 2u) { a2 += resetH4[2u * CAPACITY / 4u + i][c] * w; a3 += resetH4[3u * CAPACITY / 4u + i][c] * w; }
+    if (BATCH_TILE > 4u) {
+      a4 += resetH4[4u * CAPACITY / 4u + i][c] * w; a5 += resetH4[5u * CAPACITY / 4u + i][c] * w;
+      a6 += resetH4[6u * CAPACITY / 4u + i][c] * w; a7 += resetH4[7u * CAPACITY / 4u + i][c] * w;
+    }
+  }
+  let accs = array<vec4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var i = 0u; i < BATCH_TILE; i++) {
     let e = entries[i];
     let base = e.slot * CAPACITY + 4u * q;
     let z = vec4<f32>(zShared[base], zShared[base + 1u], zShared[base + 2u], zShared[base + 3u]);
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + accs[i]);
-    finishQuad(e, d, q, cur, (1.0 - z) * cand + z * prevH4(e, cur, q));
+    finishQuad(e, d, q, cur, (1.0 - z) * cand + z * prevHQuad(e, cur, q));
   }
 }
 
@@ -216,9 +301,9 @@ fn pass2(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32) {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let d = wid.y;
   let backward = (d == 1u) != (params.reverse == 1u);
-  var entries: array<Entry, 4>;
-  var lens: array<u32, 4>;
-  for (var e = 0u; e < 4u; e++) {
+  var entries: array<Entry, MAX_TILE>;
+  var lens: array<u32, MAX_TILE>;
+  for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
     entries[e] = Entry(e, clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
@@ -226,7 +311,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
     if (SEQUENCE && e < BATCH_TILE) {
       for (var j = lid; j < params.H; j += WG_SIZE) {
-        hShared[e * CAPACITY + j] = select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u);
+        setHShared(0u, e, j, select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u));
       }
     }
   }
@@ -235,14 +320,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let last = select(params.step + 1u, params.T, SEQUENCE);
   var cur = 0u;
   for (var s = first; s < last; s++) {
-    for (var e = 0u; e < 4u; e++) {
+    for (var e = 0u; e < MAX_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
-    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(entries[0], entries[1], entries[2], entries[3], d, q, cur); }
+    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(entries, d, q, cur); }
     if (!LINEAR_BEFORE_RESET) {
       workgroupBarrier();
-      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(entries[0], entries[1], entries[2], entries[3], d, q, cur); }
+      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(entries, d, q, cur); }
     }
     if (SEQUENCE) {
       workgroupBarrier();
@@ -252,7 +337,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (SEQUENCE) {
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
-      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[(cur * BATCH_TILE + e) * CAPACITY + j]; }
+      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared(cur, e, j); }
     }
   }
 }

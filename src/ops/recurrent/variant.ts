@@ -50,7 +50,7 @@ function capacity(variant: RecurrentVariant, p: RecurrentProblem, tile: number, 
 }
 
 /** The largest batch tile each shader is written for (its BATCH_TILE override). */
-const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 4, simpleRnn: 4 };
+const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 8, simpleRnn: 4 };
 
 /**
  * Batch tile: the largest of 8, 4, 2 (up to the shader's maximum) that leaves at least two

@@ -1,6 +1,6 @@
 // GRU layers on the GPU vs the ONNX-layout CPU reference, each path forced, both
 // linear_before_reset variants throughout: H 1..256, I not a multiple of 4, T 1..256, batch 1, 5,
-// 9, 19 (batch tiles 1, 2, 4), both layouts, every direction and merge mode, ragged lengths,
+// 9, 19, 37 (batch tiles 1, 2, 4, 8), both layouts, every direction and merge mode, ragged lengths,
 // initial states, clip, activations, Keras (reset_after both ways) and PyTorch weights.
 import { RECURRENT_VARIANTS } from '../../../src/ops/recurrent/variant.ts';
 import type { GpuCase } from './case.ts';
@@ -15,6 +15,7 @@ function cases(): RnnCase[] {
       c({ T: 6, B: 9, I: 5, H: 6, direction: 'bidirectional', ragged: true, initial: true });
       c({ T: 5, B: 19, I: 3, H: 10, direction: 'bidirectional', layout: 'batch-major', ragged: true, initial: true });
       c({ T: 7, B: 5, I: 3, H: 3, initial: true });
+      c({ T: 6, B: 37, I: 4, H: 13, direction: 'bidirectional', ragged: true, initial: true });
       c({ T: 7, B: 1, I: 5, H: 17, direction: 'bidirectional', ragged: true });
       c({ T: 7, B: 5, I: 10, H: 64, ragged: true, initial: true });
       c({ T: 2, B: 2, I: 6, H: 256, direction: 'bidirectional' });
