@@ -50,6 +50,7 @@ override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
+const VEC_TILE = 4u;  // the smallest batch tile that reads h as vec4s (measured: bench/NOTES.md)
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence mode needs >= 4 * Hq
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -200,7 +201,9 @@ fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let rowStride = 4u * Hq;
   var r = d * params.H * rowStride + q;
   var k = 0u;
-  for (; k + 4u <= kEnd; k += 4u) {
+  // Four k per iteration pays where the tile is large; small tiles keep the plain loop below.
+  let kVec = select(0u, kEnd, BATCH_TILE >= VEC_TILE);
+  for (; k + 4u <= kVec; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
