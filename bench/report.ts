@@ -64,7 +64,9 @@ export function markdown(r: Report): string {
   }
   if (r.roofline) {
     const roof = r.roofline;
-    lines.push('', `### wgnn against the roofline (probe: ${roof.gflops.toFixed(2)} GFLOP/s FMA, ${roof.gbps.toFixed(2)} GB/s copy)`, '');
+    // gloads is absent from result files written before the load probe existed.
+    const loads = roof.gloads === undefined ? '' : `, ${roof.gloads.toFixed(3)} G vec4 loads/s from cache`;
+    lines.push('', `### wgnn against the roofline (probe: ${roof.gflops.toFixed(2)} GFLOP/s FMA, ${roof.gbps.toFixed(2)} GB/s copy${loads})`, '');
     lines.push('| workload | GFLOP | MB moved (min) | roofline bound ms | wgnn warm ms | fraction of roofline | achieved GFLOP/s | dispatches | peak bytes |', '|---|---|---|---|---|---|---|---|---|');
     for (const w of r.workloads) {
       const g = find(r, w.name, 'wgnn');

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const adapter: string = await page.evaluate(() => (window as any).wgnnBench.adapterDescription());
     console.log(`adapter: ${adapter}`);
     const roofline = await page.evaluate(() => (window as any).wgnnBench.roofline());
-    console.log(`roofline probe: ${roofline.gflops.toFixed(2)} GFLOP/s FMA, ${roofline.gbps.toFixed(2)} GB/s copy`);
+    console.log(`roofline probe: ${roofline.gflops.toFixed(2)} GFLOP/s FMA, ${roofline.gbps.toFixed(2)} GB/s copy, ${roofline.gloads.toFixed(3)} G vec4 loads/s from cache`);
     if (flag('probe-only')) return;
     const all: WorkloadInfo[] = await page.evaluate((f) => (window as any).wgnnBench.listWorkloads(f), full);
     const workloads = all.filter(selected);

@@ -64,8 +64,9 @@ export async function runWorkload(name: string, options: Partial<BenchOptions> =
   return results;
 }
 
-export async function roofline(): Promise<Roofline> {
-  return probeRoofline((await wgnnEngine('webgpu')).device!);
+/** The roofline probes; `targetMs` per timed submit (the default suits SwiftShader; tests pass a few ms). */
+export async function roofline(targetMs?: number): Promise<Roofline> {
+  return probeRoofline((await wgnnEngine('webgpu')).device!, targetMs);
 }
 
 export const wgnnBench = { adapterDescription, listWorkloads, runWorkload, roofline };

@@ -56,7 +56,7 @@ async function run(event: Event): Promise<void> {
 async function probe(): Promise<void> {
   $('roofline').textContent = 'probing…';
   const r = await wgnnBench.roofline();
-  $('roofline').textContent = `Roofline probe: ${r.gflops.toFixed(2)} GFLOP/s multiply-add, ${r.gbps.toFixed(2)} GB/s copy.`;
+  $('roofline').textContent = `Roofline probe: ${r.gflops.toFixed(2)} GFLOP/s multiply-add, ${r.gbps.toFixed(2)} GB/s copy, ${r.gloads.toFixed(3)} G vec4 loads/s from cache.`;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 // The benchmark page in headless Chromium on tiny workloads: every engine (wgnn, TF.js WebGPU,
-// ONNX Runtime Web WebGPU, the wgnn CPU reference) builds, runs and agrees with the reference.
+// ONNX Runtime Web WebGPU, the wgnn CPU reference) builds, runs and agrees with the reference;
+// the roofline probes run.
 // Speed is measured by `npm run bench`, never asserted here.
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Result } from '../../bench/page/measure.ts';
@@ -30,6 +31,9 @@ it('bench page runs a tiny workload on every engine and each agrees with the CPU
       expect(r.warmMs, where).toBeGreaterThan(0);
     }
   }
+  // The roofline probes, on short submits: each reports a positive, finite rate.
+  const roof = await page.evaluate(() => (window as any).wgnnBench.roofline(2));
+  for (const rate of ['gflops', 'gbps', 'gloads']) expect(Number.isFinite(roof[rate]) && roof[rate] > 0, `${rate} ${roof[rate]}`).toBe(true);
   // Console errors from the engines would mean something ran on a path we did not intend.
   expect(opened.errors).toEqual([]);
 });
