@@ -15,8 +15,16 @@ function choose(x: number[], w: number[], options: { groups?: number; strides?: 
 }
 
 describe('conv2d variant selection', () => {
-  it('depthwise -> direct, 1x1 stride 1 -> pointwise', () => {
-    expect(choose([1, 8, 8, 16], [3, 3, 1, 16], { groups: 16 })).toBe('direct');
+  it('depthwise with multiplier 1 and channels a multiple of 4 -> depthwise, other depthwise -> direct', () => {
+    expect(choose([1, 8, 8, 16], [3, 3, 1, 16], { groups: 16 })).toBe('depthwise');
+    expect(choose([1, 56, 56, 128], [3, 3, 1, 128], { groups: 128, strides: [2, 2] })).toBe('depthwise');
+    expect(choose([1, 8, 8, 4], [1, 1, 1, 4], { groups: 4 })).toBe('depthwise'); // 1x1 depthwise is not a GEMM
+    expect(choose([1, 8, 8, 6], [3, 3, 1, 6], { groups: 6 })).toBe('direct'); // 6 channels: not whole vec4s
+    expect(choose([1, 8, 8, 8], [3, 3, 1, 16], { groups: 8 })).toBe('direct'); // multiplier 2
+    expect(choose([1, 8, 8, 16], [3, 3, 2, 16], { groups: 8 })).toBe('implicit'); // 2 input channels per group
+  });
+
+  it('1x1 stride 1 -> pointwise', () => {
     expect(choose([1, 8, 8, 16], [1, 1, 16, 32])).toBe('pointwise');
   });
 
@@ -32,5 +40,18 @@ describe('conv2d variant selection', () => {
   it('a forced variant wins', () => {
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'implicit' })).toBe('implicit');
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'direct' })).toBe('direct');
+    expect(choose([1, 8, 8, 16], [3, 3, 1, 16], { groups: 16, forced: 'direct' })).toBe('direct');
+  });
+
+  it('forcing depthwise on a convolution it cannot run names the condition and the shapes', () => {
+    const misuse = [
+      { x: [1, 8, 8, 16], w: [3, 3, 16, 16], groups: 1 }, // not depthwise
+      { x: [1, 8, 8, 8], w: [3, 3, 1, 16], groups: 8 }, // multiplier 2
+      { x: [1, 8, 8, 6], w: [3, 3, 1, 6], groups: 6 }, // 6 channels
+    ];
+    for (const { x, w, groups } of misuse) {
+      expect(() => choose(x, w, { groups, forced: 'depthwise' })).toThrow(/variant depthwise needs groups == input channels == output channels .*multiple of 4/);
+    }
+    expect(() => choose([1, 8, 8, 6], [3, 3, 1, 6], { groups: 6, forced: 'depthwise' })).toThrow('input [1, 8, 8, 6], weights [3, 3, 1, 6], groups 6');
   });
 });

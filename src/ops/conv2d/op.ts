@@ -1,11 +1,15 @@
 // conv2d: grouped 2-D convolution, NHWC activations, weights [KH, KW, Cin/groups, Cout] (the
 // layout the kernels read; other layouts are converted once, at load). Fused bias + activation.
-// Four kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
+// Five kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
 // is selectConv2dVariant below:
 //   pointwise  1x1, stride 1, no padding: the input already is the GEMM's A matrix
 //   im2col     patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
 //   implicit   GEMM that gathers patches inside its loads (shaders/conv2d_implicit.wgsl)
-//   direct     one invocation per output (shaders/conv2d_direct.wgsl), the depthwise kernel
+//   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
+//              pixels per invocation (shaders/conv2d_depthwise.wgsl)
+//   direct     one invocation per output pixel and channel quad (shaders/conv2d_direct.wgsl):
+//              any convolution, the choice for the other depthwise ones
+import depthwiseWgsl from '../../../shaders/conv2d_depthwise.wgsl?raw';
 import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
 import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
@@ -17,7 +21,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -34,6 +38,7 @@ export interface Conv2dAttrs {
 const SHADERS = {
   im2col: { name: 'im2col.wgsl', code: im2colWgsl },
   implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
+  depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
 };
 
@@ -82,11 +87,15 @@ export function convGeometry(where: string, x: TensorSpec, w: TensorSpec, attrs:
 
 const isPointwise = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.strides[0] === 1 && g.strides[1] === 1 && g.pads.every((p) => p === 0);
 
+/** What the depthwise kernel runs: one input and one output channel per group, whole vec4s of channels. */
+const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.groups > 1 && g.Cin % 4 === 0;
+
 /**
- * Pure choice of kernel. Depthwise (one input channel per group) goes to `direct`; 1x1
- * convolutions that read the input as it is go to `pointwise`; the rest to `im2col` where its
- * GEMM reads vec4s (patch length and output channels multiples of 4: 1.6x faster than implicit
- * on a 3x3 56x56x64->64, for a scratch matrix of KH*KW times the input), else to `implicit`.
+ * Pure choice of kernel. Depthwise with channel multiplier 1 and channels a multiple of 4 goes to
+ * `depthwise`, other depthwise (one input channel per group) to `direct`; 1x1 convolutions that
+ * read the input as it is go to `pointwise`; the rest to `im2col` where its GEMM reads vec4s
+ * (patch length and output channels multiples of 4: 1.6x faster than implicit on a 3x3
+ * 56x56x64->64, for a scratch matrix of KH*KW times the input), else to `implicit`.
  * The rule and its measurements are in bench/NOTES.md.
  */
 export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
@@ -96,8 +105,15 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
     }
     if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
+    if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
+      throw new WgnnError(
+        'conv2d',
+        `variant depthwise needs groups == input channels == output channels (weights [KH, KW, 1, C]) and channels a multiple of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the direct variant`,
+      );
+    }
     return forced as Conv2dVariant;
   }
+  if (isDepthwiseVec4(g)) return 'depthwise';
   if (g.CinG === 1 && g.groups > 1) return 'direct';
   if (isPointwise(g)) return 'pointwise';
   const rowFits = g.groups * g.KH * g.KW * g.CinG * 4 <= im2colCap(ctx);
@@ -155,6 +171,29 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
   return { scratchBytes: [chunkRows * rowBytes], dispatches };
 }
 
+/**
+ * The depthwise kernel: an invocation per strip of 4 output pixels along W and channel quad. 3x3
+ * kernels with stride and dilation 1 take its straight-line path (KERNEL_3X3_S1), any other its tap
+ * loop (measurements in bench/NOTES.md).
+ */
+function depthwiseDispatch(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, bindings: Dispatch['bindings'], ctx: PlanContext): Dispatch {
+  const is3x3Stride1 = g.KH === 3 && g.KW === 3 && [...g.strides, ...g.dilations].every((v) => v === 1);
+  const C4 = g.Cin / 4;
+  const strips = Math.ceil(g.OW / 4);
+  const count = g.N * g.OH * strips * C4;
+  return {
+    shader: SHADERS.depthwise,
+    overrides: { HAS_BIAS: Number(hasBias), ACTIVATION: act.code, WG_SIZE: 64, KERNEL_3X3_S1: Number(is3x3Stride1) },
+    params: {
+      count, H: g.H, W: g.W, C4, OH: g.OH, OW: g.OW, strips, KH: g.KH, KW: g.KW,
+      strideH: g.strides[0], strideW: g.strides[1], dilationH: g.dilations[0], dilationW: g.dilations[1],
+      padTop: g.pads[0], padLeft: g.pads[1], alpha: act.alpha, beta: act.beta,
+    },
+    bindings,
+    workgroups: spreadWorkgroups('conv2d', Math.ceil(count / 64), ctx.limits),
+  };
+}
+
 export const conv2dOp: OpDefinition<Conv2dAttrs> = {
   name: 'conv2d',
 
@@ -191,8 +230,9 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
       );
       return { scratchBytes: [], dispatches: [dispatch] };
     }
-    const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
+    if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
+    const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
     if (variant === 'implicit') {
       const M = g.N * g.OH * g.OW;
       const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 32), Math.ceil(M / 32), g.groups];

@@ -41,6 +41,7 @@ function outputSize(c: ConvConfig): [number, number] {
 
 const isPointwise = (c: ConvConfig) =>
   c.kernel.every((k) => k === 1) && c.strides.every((s) => s === 1) && (c.padding === 'valid' || (Array.isArray(c.padding) && c.padding.every((p) => p === 0)));
+const isDepthwiseVec4 = (c: ConvConfig) => c.groups > 1 && c.groups === c.Cin && c.Cout === c.Cin && c.Cin % 4 === 0;
 
 function convCase(c: ConvConfig, variant: Conv2dVariant, im2colMaxBytes?: number): GpuCase {
   const name = `conv2d ${variant}${im2colMaxBytes ? ` cap ${im2colMaxBytes}B` : ''} ${label(c)}`;
@@ -111,6 +112,34 @@ const HAND_PICKED: ConvConfig[] = [
   { ...base, H: 11, W: 13, Cin: 17, Cout: 19, kernel: [3, 3], padding: [1, 0, 2, 1], activation: 'gelu' },
 ];
 
+/**
+ * Multiplier-1 depthwise shapes for the strip kernel (4 output pixels by 4 channels per
+ * invocation): 3x3 stride 1 (its straight-line path) and other kernels (its tap loop), over widths
+ * that leave 1-3 pixels in the last strip, single pixels, rows wholly in the padding, strides and
+ * dilations.
+ */
+const dw: Omit<ConvConfig, 'H' | 'W' | 'Cin' | 'Cout' | 'groups' | 'kernel'> = { ...base, padding: 'same' };
+const depthwise = (c: Omit<ConvConfig, 'Cout' | 'groups'>): ConvConfig => ({ ...c, Cout: c.Cin, groups: c.Cin });
+const DEPTHWISE: ConvConfig[] = [
+  depthwise({ ...dw, H: 5, W: 7, Cin: 4, kernel: [3, 3], activation: 'relu' }),
+  depthwise({ ...dw, batch: 3, H: 7, W: 13, Cin: 8, kernel: [3, 3], bias: false }),
+  depthwise({ ...dw, H: 1, W: 1, Cin: 4, kernel: [3, 3], activation: 'leakyRelu' }), // one pixel, all taps but one padded
+  depthwise({ ...dw, H: 6, W: 10, Cin: 12, kernel: [3, 3], padding: 'valid', activation: 'relu6' }), // whole strips only
+  depthwise({ ...dw, batch: 3, H: 4, W: 9, Cin: 4, kernel: [3, 3], padding: [0, 2, 1, 0] }),
+  depthwise({ ...dw, H: 5, W: 12, Cin: 8, kernel: [3, 3], padding: [2, 0, 2, 3], bias: false }), // rows wholly in the padding
+  depthwise({ ...dw, H: 1, W: 13, Cin: 20, kernel: [1, 1], padding: 'valid' }),
+  depthwise({ ...dw, H: 13, W: 1, Cin: 12, kernel: [3, 1] }),
+  depthwise({ ...dw, H: 13, W: 13, Cin: 12, kernel: [5, 5], padding: [2, 1, 0, 3], activation: 'relu6' }),
+  depthwise({ ...dw, batch: 3, H: 5, W: 13, Cin: 20, kernel: [5, 5], padding: 'valid', activation: 'sigmoid' }),
+  depthwise({ ...dw, H: 7, W: 7, Cin: 8, kernel: [3, 5], activation: 'gelu' }),
+  depthwise({ ...dw, H: 2, W: 3, Cin: 4, kernel: [5, 5], padding: [2, 2, 2, 2] }), // kernel larger than the input
+  depthwise({ ...dw, H: 13, W: 13, Cin: 8, kernel: [3, 3], strides: [2, 2], activation: 'relu' }),
+  depthwise({ ...dw, H: 13, W: 11, Cin: 4, kernel: [3, 3], strides: [3, 3], padding: [1, 1, 1, 1], bias: false }),
+  depthwise({ ...dw, H: 13, W: 13, Cin: 12, kernel: [3, 3], dilations: [2, 2] }),
+  depthwise({ ...dw, H: 13, W: 13, Cin: 4, kernel: [3, 3], strides: [2, 2], dilations: [2, 2], padding: [2, 2, 2, 2] }),
+  depthwise({ ...dw, batch: 3, H: 7, W: 13, Cin: 8, kernel: [5, 3], strides: [2, 1], dilations: [1, 2], padding: [0, 3, 1, 0], activation: 'elu' }),
+];
+
 /** Small caps force the im2col path through several chunks, including a ragged last one. */
 const CHUNKED: [ConvConfig, number][] = [
   [{ ...base, batch: 3, H: 7, W: 9, Cin: 3, Cout: 5, kernel: [3, 3], padding: 'same' }, 27 * 4 * 10],
@@ -118,7 +147,7 @@ const CHUNKED: [ConvConfig, number][] = [
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
-  return CONV2D_VARIANTS.filter((v) => v !== 'pointwise' || isPointwise(c));
+  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)));
 }
 
 function conv1dCase(length: number, Cin: number, Cout: number, kernel: number, stride: number, dilation: number, padding: Padding, groups: number): GpuCase {
@@ -164,6 +193,7 @@ function depthwiseApiCase(): GpuCase {
 export const conv2dCases: GpuCase[] = [
   ...[...HAND_PICKED, ...sampledConfigs(48)].flatMap((c) => variantsFor(c).map((v) => convCase(c, v))),
   ...CHUNKED.map(([c, cap]) => convCase(c, 'im2col', cap)),
+  ...DEPTHWISE.map((c) => convCase(c, 'depthwise')),
   conv1dCase(17, 3, 5, 3, 1, 1, 'same', 1),
   conv1dCase(20, 4, 6, 5, 2, 2, [3, 1], 2),
   conv1dCase(9, 6, 6, 3, 1, 1, 'valid', 6),
