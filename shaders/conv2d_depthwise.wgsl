@@ -5,9 +5,11 @@
 // control flow in a loop costs more than the loads it saves (measured: bench/NOTES.md, issue 7).
 // An invocation computes a strip of 4 consecutive output pixels along W for one channel quad, so
 // each weight vec4 it loads serves 4 outputs:
-// - 3x3, stride 1, dilation 1 (KERNEL_3X3_S1): three straight-line kernel rows; a row loads its 6
-//   input columns and 3 weights once for 12 vec4 FMAs (the direct kernel: 24 scalar loads per row
-//   and output quad). Rows outside [0, H) are masked, not branched around.
+// - 3x3, stride 1, dilation 1 (KERNEL_3X3_S1): a loop over the 3 kernel rows, each row straight-line
+//   code that loads its 6 input columns and 3 weights once for 12 vec4 FMAs (the direct kernel: 24
+//   scalar loads per row and output quad). Rows outside [0, H) are masked, not branched around.
+//   The row loop runs to the runtime KH so that the compiler cannot unroll it: unrolled, it ran
+//   no faster and took 2.2x as long to compile (first run 281 vs 97 ms).
 // - any other kernel: a loop over the taps, 1 weight and 4 input loads per tap; rows outside
 //   [0, H) are skipped.
 // Columns outside [0, W) read as zero through a select on a clamped index, so nothing is read out
@@ -108,7 +110,9 @@ fn row3(n: u32, iy: i32, col0: i32, ky: u32, q: u32) -> mat4x4<f32> {
 fn kernel3x3(n: u32, oy: u32, ox0: u32, q: u32) -> mat4x4<f32> {
   let iy = i32(oy) - i32(params.padTop);
   let col0 = i32(ox0) - i32(params.padLeft);
-  return row3(n, iy, col0, 0u, q) + row3(n, iy + 1, col0, 1u, q) + row3(n, iy + 2, col0, 2u, q);
+  var acc = mat4x4<f32>();
+  for (var ky = 0u; ky < params.KH; ky++) { acc += row3(n, iy + i32(ky), col0, ky, q); }
+  return acc;
 }
 
 fn anyKernel(n: u32, oy: u32, ox0: u32, q: u32) -> mat4x4<f32> {

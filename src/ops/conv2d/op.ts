@@ -173,7 +173,7 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 
 /**
  * The depthwise kernel: an invocation per strip of 4 output pixels along W and channel quad. 3x3
- * kernels with stride and dilation 1 take its straight-line path (KERNEL_3X3_S1), any other its tap
+ * kernels with stride and dilation 1 take its row-at-a-time path (KERNEL_3X3_S1), any other its tap
  * loop (measurements in bench/NOTES.md).
  */
 function depthwiseDispatch(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, bindings: Dispatch['bindings'], ctx: PlanContext): Dispatch {
