@@ -7,8 +7,11 @@
 // src/ops/recurrent/layout.ts.
 //   SEQUENCE = false: one step per dispatch (params.step); h and c come from and go to storage
 //     buffers the plan alternates, and the last step writes the final-state outputs.
-//   SEQUENCE = true: one dispatch runs all T steps; h (double-buffered) and c stay in workgroup
-//     memory, with one barrier per step.
+//   SEQUENCE = true: one dispatch runs all T steps. h stays in workgroup memory (all units are
+//     read by every invocation); each invocation owns one quad (WG_SIZE >= Hq) and keeps its c,
+//     and its new h until every invocation has read h(t-1), in registers. Two barriers per step.
+//     Workgroup memory is kept small on purpose: SwiftShader's pipeline compile time grows with
+//     it (~0.45 ms per f32; bench/NOTES.md).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
 
@@ -50,7 +53,6 @@ override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
-const VEC_TILE = 4u;  // the smallest batch tile that reads h as vec4s (measured: bench/NOTES.md)
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence mode needs >= 4 * Hq
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -63,8 +65,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence
 @group(0) @binding(7) var<storage, read_write> cOut: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared4: array<vec4<f32>, BATCH_TILE * CAPACITY / 2u>;  // [2][BATCH_TILE][CAPACITY / 4]
-var<workgroup> cShared: array<f32, BATCH_TILE * CAPACITY>;
+var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY / 4] (sequence mode)
 
 // BEGIN recurrentActivate
 // The ONNX recurrent activations by code (RECURRENT_ACTIVATION_CODES in src/ops/recurrent/op.ts).
@@ -97,35 +98,29 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
-// h of unit j of tile entry `slot` in buffer `which` (0/1) of the double-buffered workgroup state.
-fn hShared(which: u32, slot: u32, j: u32) -> f32 {
-  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
-  return hShared4[i / 4u][i % 4u];
-}
-
-fn setHShared(which: u32, slot: u32, j: u32, value: f32) {
-  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
-  hShared4[i / 4u][i % 4u] = value;
-}
-
-fn prevH(e: Entry, cur: u32, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared(cur, e.slot, j); }
+// h(t-1) of unit j of entry e.
+fn prevH(e: Entry, j: u32) -> f32 {
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
 // h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
-fn prevH4(e: Entry, cur: u32, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return hShared4[((cur * BATCH_TILE + e.slot) * CAPACITY + k) / 4u]; }
+fn prevH4(e: Entry, k: u32) -> vec4<f32> {
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + k) / 4u]; }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
 }
 
-fn prevC(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return cShared[e.slot * CAPACITY + j]; }
-  if (params.loadState == 0u) { return 0.0; }
-  return cIn[e.sBase + j];
+// c(t-1) of units 4q .. 4q+3 of entry e in per-step mode (units past H: 0).
+fn loadC(e: Entry, q: u32) -> vec4<f32> {
+  var c = vec4<f32>(0.0);
+  if (params.loadState == 0u) { return c; }
+  for (var i = 0u; i < 4u; i++) {
+    if (4u * q + i < params.H) { c[i] = cIn[e.sBase + 4u * q + i]; }
+  }
+  return c;
 }
 
 fn projection(e: Entry, d: u32, q: u32) -> mat4x4<f32> {
@@ -134,14 +129,19 @@ fn projection(e: Entry, d: u32, q: u32) -> mat4x4<f32> {
   return mat4x4<f32>(proj[row], proj[row + Hq], proj[row + 2u * Hq], proj[row + 3u * Hq]);
 }
 
-// Gates, cell and outputs of units 4q .. 4q+3 of entry e, from pre-activations a (i, f, c, o).
-fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat4x4<f32>) {
+// The state of one entry's quad: what the sequence path keeps in registers between steps.
+struct QuadState {
+  h: vec4<f32>,
+  c: vec4<f32>,
+}
+
+// Gates, cell and outputs of units 4q .. 4q+3 of entry e, from pre-activations a (i, f, c, o) and
+// the previous state; writes y(t) and returns the new state (the previous one past the
+// sequence's length). Per-step mode also writes the state to hOut / cOut.
+fn finishQuad(e: Entry, d: u32, q: u32, a: mat4x4<f32>, prev: QuadState) -> QuadState {
   let H = params.H;
   let Hq = params.Hq;
-  var cPrev = vec4<f32>(0.0);
-  for (var i = 0u; i < 4u; i++) {
-    if (4u * q + i < H) { cPrev[i] = prevC(e, 4u * q + i); }
-  }
+  let cPrev = prev.c;
   let p = params.D * H * 4u * Hq + d * 3u * Hq + q;
   var peep = mat3x4<f32>();
   if (HAS_PEEPHOLES) { peep = mat3x4<f32>(weights[p], weights[p + Hq], weights[p + 2u * Hq]); }
@@ -156,22 +156,22 @@ fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat4x4<f32>) {
   let c = fg * cPrev + ig * cand;
   let og = recurrentActivate(fCode, clamp(a[3] + peep[2] * c, -lim, lim), alpha.x, beta.x);
   let h = og * recurrentActivate(select(H0, H1, d == 1u), c, alpha.z, beta.z);
-  if (!e.inBatch) { return; }
+  // Units past H stay 0, so that nothing but zeros ever sits in the padding.
+  let unit = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
+  let keep = (unit < vec4<u32>(H)) & vec4<bool>(e.valid);
+  let next = QuadState(select(prev.h, h, keep), select(prev.c, c, keep));
+  if (!e.inBatch) { return next; }
   let yBase = e.t * params.yStrideT + d * params.yStrideD + e.b * params.yStrideB;
   for (var i = 0u; i < 4u; i++) {
     let j = 4u * q + i;
     if (j >= H) { break; }
     if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
-    let hNew = select(prevH(e, cur, j), h[i], e.valid);
-    let cNew = select(prevC(e, j), c[i], e.valid);
-    if (SEQUENCE) {
-      setHShared(1u - cur, e.slot, j, hNew);
-      cShared[e.slot * CAPACITY + j] = cNew;
-    } else {
-      hOut[e.sBase + j] = hNew;
-      cOut[e.sBase + j] = cNew;
+    if (!SEQUENCE) {
+      hOut[e.sBase + j] = next.h[i];
+      cOut[e.sBase + j] = next.c[i];
     }
   }
+  return next;
 }
 
 // Row k of R for units 4q.. (r = its first vec4) as a matrix whose columns are the gates.
@@ -187,7 +187,7 @@ fn timesR(h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: m
 // Units 4q .. 4q+3 of every entry of the tile. Each load of R serves all BATCH_TILE entries: on
 // SwiftShader loads, not FMAs, set the pace. The accumulators (columns = gates) are named, not an
 // array, so that they stay in registers through the k loop.
-fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
+fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, state: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
   var a0 = projection(entries[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -201,41 +201,45 @@ fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let rowStride = 4u * Hq;
   var r = d * params.H * rowStride + q;
   var k = 0u;
-  // Four k per iteration pays where the tile is large; small tiles keep the plain loop below.
-  let kVec = select(0u, kEnd, BATCH_TILE >= VEC_TILE);
+  // Large tiles: four k per iteration, h read as vec4s (measured faster from tile 4; bench/NOTES.md).
+  let kVec = select(0u, kEnd, BATCH_TILE >= 4u);
   for (; k + 4u <= kVec; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4(entries[0], cur, k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], cur, k), w0, w1, w2, w3); }
+    a0 += timesR(prevH4(entries[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4(entries[2], cur, k), w0, w1, w2, w3);
-      a3 += timesR(prevH4(entries[3], cur, k), w0, w1, w2, w3);
+      a2 += timesR(prevH4(entries[2], k), w0, w1, w2, w3);
+      a3 += timesR(prevH4(entries[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4(entries[4], cur, k), w0, w1, w2, w3);
-      a5 += timesR(prevH4(entries[5], cur, k), w0, w1, w2, w3);
-      a6 += timesR(prevH4(entries[6], cur, k), w0, w1, w2, w3);
-      a7 += timesR(prevH4(entries[7], cur, k), w0, w1, w2, w3);
+      a4 += timesR(prevH4(entries[4], k), w0, w1, w2, w3);
+      a5 += timesR(prevH4(entries[5], k), w0, w1, w2, w3);
+      a6 += timesR(prevH4(entries[6], k), w0, w1, w2, w3);
+      a7 += timesR(prevH4(entries[7], k), w0, w1, w2, w3);
     }
   }
-  for (; k < kEnd; k++) {  // the last H % 4 rows
+  for (; k < kEnd; k++) {
     let w = loadR(r, Hq);
     r += rowStride;
-    a0 += prevH(entries[0], cur, k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], cur, k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], cur, k) * w; a3 += prevH(entries[3], cur, k) * w; }
+    a0 += prevH(entries[0], k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], k) * w; a3 += prevH(entries[3], k) * w; }
     if (BATCH_TILE > 4u) {
-      a4 += prevH(entries[4], cur, k) * w; a5 += prevH(entries[5], cur, k) * w;
-      a6 += prevH(entries[6], cur, k) * w; a7 += prevH(entries[7], cur, k) * w;
+      a4 += prevH(entries[4], k) * w; a5 += prevH(entries[5], k) * w;
+      a6 += prevH(entries[6], k) * w; a7 += prevH(entries[7], k) * w;
     }
   }
   // One call site for the gate code keeps the shader small to compile.
   let accs = array<mat4x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
-  for (var e = 0u; e < BATCH_TILE; e++) { finishQuad(entries[e], d, q, cur, accs[e]); }
+  for (var e = 0u; e < BATCH_TILE; e++) {
+    var prev = (*state)[e];
+    if (!SEQUENCE) { prev = QuadState(vec4<f32>(prevH(entries[e], 4u * q), prevH(entries[e], 4u * q + 1u), prevH(entries[e], 4u * q + 2u), prevH(entries[e], 4u * q + 3u)), loadC(entries[e], q)); }
+    (*state)[e] = finishQuad(entries[e], d, q, accs[e], prev);
+  }
 }
 
 @compute @workgroup_size(WG_SIZE)
@@ -244,40 +248,52 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let backward = (d == 1u) != (params.reverse == 1u);
   var entries: array<Entry, MAX_TILE>;
   var lens: array<u32, MAX_TILE>;
+  // Sequence mode: the state of this invocation's quad (q = lid) per entry.
+  var state: array<QuadState, MAX_TILE>;
+  let ownsQuad = lid < params.Hq;
   for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
     entries[e] = Entry(e, clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
     lens[e] = params.T;
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
-    if (SEQUENCE && e < BATCH_TILE) {
-      for (var j = lid; j < params.H; j += WG_SIZE) {
-        setHShared(0u, e, j, select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u));
-        cShared[e * CAPACITY + j] = select(0.0, cIn[entries[e].sBase + j], params.loadState == 1u);
+    if (SEQUENCE && e < BATCH_TILE && ownsQuad) {
+      let c = loadC(entries[e], lid);
+      var h = vec4<f32>(0.0);
+      for (var i = 0u; i < 4u; i++) {
+        if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
+      state[e] = QuadState(h, c);
+      hShared[e * CAPACITY / 4u + lid] = h;
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }
   let first = select(params.step, 0u, SEQUENCE);
   let last = select(params.step + 1u, params.T, SEQUENCE);
-  var cur = 0u;
   for (var s = first; s < last; s++) {
     for (var e = 0u; e < MAX_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
-    for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(entries, d, q, cur); }
     if (SEQUENCE) {
-      workgroupBarrier();
-      cur = 1u - cur;
+      if (ownsQuad) { stepQuad(entries, d, lid, &state); }
+      workgroupBarrier();  // every invocation has read h(t-1)
+      if (ownsQuad) {
+        for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = state[e].h; }
+      }
+      workgroupBarrier();  // h(t) is complete
+    } else {
+      for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(entries, d, q, &state); }
     }
   }
-  if (SEQUENCE) {
+  if (SEQUENCE && ownsQuad) {
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
-      for (var j = lid; j < params.H; j += WG_SIZE) {
-        hOut[entries[e].sBase + j] = hShared(cur, e, j);
-        cOut[entries[e].sBase + j] = cShared[e * CAPACITY + j];
+      for (var i = 0u; i < 4u; i++) {
+        let j = 4u * lid + i;
+        if (j >= params.H) { break; }
+        hOut[entries[e].sBase + j] = state[e].h[i];
+        cOut[entries[e].sBase + j] = state[e].c[i];
       }
     }
   }

@@ -76,6 +76,13 @@ describe('selectRecurrentVariant', () => {
     expect(() => select({ cell: 'gru', hiddenSize: 2000 } as never)).toThrow(/a GRU without linearBeforeReset keeps r . h of all units/);
   });
 
+  it('runs the LSTM sequence path only where each unit quad gets its own invocation', () => {
+    const small = { ...limits, maxComputeInvocationsPerWorkgroup: 64 };
+    const run = (hiddenSize: number) => selectRecurrentVariant({ ...problem, hiddenSize }, { limits: small, forcedVariants: {} });
+    expect(run(256).variant).toBe('sequence'); // 64 quads
+    expect(run(260).variant).toBe('per-step'); // 65 quads
+  });
+
   it('runs the sequence path wherever the state fits, else per-step', () => {
     expect(select({}).variant).toBe('sequence');
     expect(select({ hiddenSize: 1024 }).variant).toBe('sequence');
@@ -86,10 +93,12 @@ describe('selectRecurrentVariant', () => {
     expect([1, 3, 4, 7, 8, 15, 16, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4, 8, 8]);
     expect(select({ cell: 'gru', batch: 32 } as never).batchTile).toBe(8);
     expect(select({ cell: 'simpleRnn', batch: 32 } as never).batchTile).toBe(4);
-    // LSTM H 256: 8 entries need 24 KiB of workgroup memory, over 16 KiB; 4 fit.
-    expect(select({ batch: 32, hiddenSize: 256 }).batchTile).toBe(4);
-    // LSTM H 1024 in sequence mode: 3 * 1024 floats per entry fill 12 KiB, so one entry per workgroup.
-    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(1);
+    // GRU H 256: 8 entries need 32 KiB of workgroup memory (h twice, r.h, z), over 16 KiB; 4 fit.
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).batchTile).toBe(4);
+    expect(select({ batch: 32, hiddenSize: 256 }).batchTile).toBe(8); // LSTM: h only, 8 KiB
+    // LSTM H 1024 in sequence mode: 4 KiB of h per entry, so 4 entries per workgroup in 16 KiB.
+    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(4);
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 1024 } as never).batchTile).toBe(1);
     expect(select({ batch: 32, hiddenSize: 256 }).capacity).toBe(256);
     expect(select({ batch: 32, hiddenSize: 256 }, 'per-step').capacity).toBe(4);
   });

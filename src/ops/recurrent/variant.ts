@@ -34,8 +34,11 @@ function workgroupSize(hiddenSize: number, ctx: PlanContext): number {
   return Math.min([16, 64, 256].find((s) => s >= quads) ?? 256, ctx.limits.maxComputeInvocationsPerWorkgroup);
 }
 
-/** f32 values of workgroup memory per unit and entry: h twice, plus c (LSTM) or r.h and z (GRU). */
-const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 3, gru: 4, simpleRnn: 2 };
+/**
+ * f32 values of workgroup memory per unit and entry: LSTM h (c stays in registers); GRU h twice,
+ * r.h and z; simple RNN h twice. SwiftShader's compile time grows with this memory (bench/NOTES.md).
+ */
+const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 1, gru: 4, simpleRnn: 2 };
 
 /**
  * Units per entry the shader keeps in workgroup memory: the sequence path and the GRU without
@@ -59,10 +62,13 @@ const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 8, simpleRnn: 4
  * entries is what counts (bench/NOTES.md); the two-workgroup floor keeps some parallelism.
  */
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
+  const invocations = workgroupSize(p.hiddenSize, ctx);
+  // The LSTM sequence path keeps each quad's state in the registers of one invocation.
+  if (variant === 'sequence' && p.cell === 'lstm' && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
   const tiles = [8, 4, 2, 1].filter((t) => t === 1 || (t <= MAX_BATCH_TILE[p.cell] && p.batch >= 2 * t));
   for (const tile of tiles) {
     const units = capacity(variant, p, tile, ctx);
-    if (units !== undefined) return { variant, batchTile: tile, capacity: units, workgroupSize: workgroupSize(p.hiddenSize, ctx) };
+    if (units !== undefined) return { variant, batchTile: tile, capacity: units, workgroupSize: invocations };
   }
   return undefined;
 }
@@ -76,7 +82,8 @@ export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): R
   const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
   if (!chosen) {
     const why = forced === 'sequence' ? `the 'sequence' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
-    throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)`);
+    const invocations = p.cell === 'lstm' && forced === 'sequence' ? ` and needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)` : '';
+    throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)${invocations}`);
   }
   return chosen;
 }
