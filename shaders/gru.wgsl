@@ -10,8 +10,11 @@
 //     why a workgroup holds all units of its entries.
 //   SEQUENCE = false: one step per dispatch (params.step); h comes from and goes to storage
 //     buffers the plan alternates, and the last step writes the final-state output.
-//   SEQUENCE = true: one dispatch runs all T steps; h stays in workgroup memory
-//     (double-buffered), with one barrier per step (two without LINEAR_BEFORE_RESET).
+//   SEQUENCE = true: one dispatch runs all T steps; h stays in workgroup memory. Each invocation
+//     owns one quad (WG_SIZE >= Hq) and keeps its new h in registers until every invocation has
+//     read h(t-1): two barriers per step. Workgroup memory is kept small on purpose: SwiftShader's
+//     pipeline compile time grows with it (~0.45 ms per f32; bench/NOTES.md).
+// Without LINEAR_BEFORE_RESET, z stays in registers between the passes (one quad per invocation).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
 
@@ -61,9 +64,8 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared4: array<vec4<f32>, BATCH_TILE * CAPACITY / 2u>;  // [2][BATCH_TILE][CAPACITY / 4]
+var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY / 4] (sequence mode)
 var<workgroup> resetH4: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // r . h(t-1), without LINEAR_BEFORE_RESET
-var<workgroup> zShared: array<f32, BATCH_TILE * CAPACITY>;       // z between the two passes
 
 // BEGIN recurrentActivate
 // The ONNX recurrent activations by code (RECURRENT_ACTIVATION_CODES in src/ops/recurrent/op.ts).
@@ -96,37 +98,36 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
-// h of unit j of tile entry `slot` in buffer `which` (0/1) of the double-buffered workgroup state.
-fn hShared(which: u32, slot: u32, j: u32) -> f32 {
-  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
-  return hShared4[i / 4u][i % 4u];
-}
-
-fn setHShared(which: u32, slot: u32, j: u32, value: f32) {
-  let i = (which * BATCH_TILE + slot) * CAPACITY + j;
-  hShared4[i / 4u][i % 4u] = value;
-}
-
-// h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
-fn prevH4(e: Entry, cur: u32, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return hShared4[((cur * BATCH_TILE + e.slot) * CAPACITY + k) / 4u]; }
+// h(t-1) of units k .. k+3 of entry e (k a multiple of 4, k + 3 < H).
+fn prevH4(e: Entry, k: u32) -> vec4<f32> {
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + k) / 4u]; }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
 }
 
-fn prevH(e: Entry, cur: u32, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared(cur, e.slot, j); }
+// h(t-1) of unit j of entry e.
+fn prevH(e: Entry, j: u32) -> f32 {
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
-fn prevHQuad(e: Entry, cur: u32, q: u32) -> vec4<f32> {
+// h(t-1) of units 4q .. 4q+3 of entry e (units past H: 0).
+fn prevHQuad(e: Entry, q: u32) -> vec4<f32> {
+  if (SEQUENCE) { return hShared[e.slot * CAPACITY / 4u + q]; }
   var v = vec4<f32>(0.0);
   for (var i = 0u; i < 4u; i++) {
-    if (4u * q + i < params.H) { v[i] = prevH(e, cur, 4u * q + i); }
+    if (4u * q + i < params.H) { v[i] = prevH(e, 4u * q + i); }
   }
   return v;
+}
+
+// What an invocation keeps in registers for its quad, per entry: z between the passes, and the
+// new h until every invocation has read h(t-1) (sequence mode).
+struct QuadState {
+  z: vec4<f32>,
+  h: vec4<f32>,
 }
 
 fn projRow(e: Entry, d: u32, q: u32) -> u32 {
@@ -139,17 +140,19 @@ fn projection(e: Entry, d: u32, q: u32) -> mat3x4<f32> {
   return mat3x4<f32>(proj[row], proj[row + params.Hq], vec4<f32>(0.0));
 }
 
-// Writes y(t) and the new state of units 4q .. 4q+3 of entry e; past the sequence's length y is
-// 0 and the state is kept.
-fn finishQuad(e: Entry, d: u32, q: u32, cur: u32, h: vec4<f32>) {
+// Writes y(t) and the new state of units 4q .. 4q+3 of entry e (sequence mode: into `kept`, for
+// later); past the sequence's length y is 0 and the state is kept. Units past H stay 0.
+fn finishQuad(e: Entry, d: u32, q: u32, h: vec4<f32>, kept: ptr<function, array<QuadState, MAX_TILE>>) {
+  let unit = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
+  let next = select(prevHQuad(e, q), h, (unit < vec4<u32>(params.H)) & vec4<bool>(e.valid));
+  if (SEQUENCE) { (*kept)[e.slot].h = next; }
   if (!e.inBatch) { return; }
   let yBase = e.t * params.yStrideT + d * params.yStrideD + e.b * params.yStrideB;
   for (var i = 0u; i < 4u; i++) {
     let j = 4u * q + i;
     if (j >= params.H) { break; }
     if (params.writeY == 1u) { y[yBase + j] = select(0.0, h[i], e.valid); }
-    let state = select(prevH(e, cur, j), h[i], e.valid);
-    if (SEQUENCE) { setHShared(1u - cur, e.slot, j, state); } else { hOut[e.sBase + j] = state; }
+    if (!SEQUENCE) { hOut[e.sBase + j] = next[i]; }
   }
 }
 
@@ -160,22 +163,22 @@ fn candidate(d: u32, ah: vec4<f32>) -> vec4<f32> {
 }
 
 // Pass 1 for entry e from a = (z, r, h(t-1)·Rh) pre-activations: z and r; with
-// LINEAR_BEFORE_RESET also h~ and the new state, else r . h(t-1) and z to workgroup memory.
-fn gatesQuad(e: Entry, d: u32, q: u32, cur: u32, a: mat3x4<f32>) {
+// LINEAR_BEFORE_RESET also h~ and the new state, else r . h(t-1) to workgroup memory and z kept.
+fn gatesQuad(e: Entry, d: u32, q: u32, a: mat3x4<f32>, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let lim = vec4<f32>(params.clip);
   let fCode = select(F0, F1, d == 1u);
   let alpha = select(params.alpha0, params.alpha1, d == 1u).x;
   let beta = select(params.beta0, params.beta1, d == 1u).x;
   let z = recurrentActivate(fCode, clamp(a[0], -lim, lim), alpha, beta);
   let reset = recurrentActivate(fCode, clamp(a[1], -lim, lim), alpha, beta);
-  let hPrev = prevHQuad(e, cur, q);
+  let hPrev = prevHQuad(e, q);
   if (LINEAR_BEFORE_RESET) {
     let rbh = weights[params.D * params.H * 3u * params.Hq + d * params.Hq + q];
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * params.Hq] + reset * (a[2] + rbh));
-    finishQuad(e, d, q, cur, (1.0 - z) * cand + z * hPrev);
+    finishQuad(e, d, q, (1.0 - z) * cand + z * hPrev, kept);
   } else {
     resetH4[(e.slot * CAPACITY) / 4u + q] = reset * hPrev;   // units past H: h is 0
-    for (var i = 0u; i < 4u; i++) { zShared[e.slot * CAPACITY + 4u * q + i] = z[i]; }
+    (*kept)[e.slot].z = z;
   }
 }
 
@@ -200,7 +203,7 @@ fn timesRh(h: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f
 // Pass 1 over the tile: z, r (and h(t-1)·Rh with LINEAR_BEFORE_RESET) pre-activations. Each
 // load of R serves all BATCH_TILE entries (on SwiftShader loads, not FMAs, set the pace); the
 // accumulators are named so that they stay in registers.
-fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
+fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
   var a0 = projection(entries[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -222,36 +225,36 @@ fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4(entries[0], cur, k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], cur, k), w0, w1, w2, w3); }
+    a0 += timesR(prevH4(entries[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4(entries[2], cur, k), w0, w1, w2, w3);
-      a3 += timesR(prevH4(entries[3], cur, k), w0, w1, w2, w3);
+      a2 += timesR(prevH4(entries[2], k), w0, w1, w2, w3);
+      a3 += timesR(prevH4(entries[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4(entries[4], cur, k), w0, w1, w2, w3);
-      a5 += timesR(prevH4(entries[5], cur, k), w0, w1, w2, w3);
-      a6 += timesR(prevH4(entries[6], cur, k), w0, w1, w2, w3);
-      a7 += timesR(prevH4(entries[7], cur, k), w0, w1, w2, w3);
+      a4 += timesR(prevH4(entries[4], k), w0, w1, w2, w3);
+      a5 += timesR(prevH4(entries[5], k), w0, w1, w2, w3);
+      a6 += timesR(prevH4(entries[6], k), w0, w1, w2, w3);
+      a7 += timesR(prevH4(entries[7], k), w0, w1, w2, w3);
     }
   }
   for (; k < kEnd; k++) {  // the last H % 4 rows
     let w = loadR(r, Hq);
     r += rowStride;
-    a0 += prevH(entries[0], cur, k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], cur, k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], cur, k) * w; a3 += prevH(entries[3], cur, k) * w; }
+    a0 += prevH(entries[0], k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], k) * w; a3 += prevH(entries[3], k) * w; }
     if (BATCH_TILE > 4u) {
-      a4 += prevH(entries[4], cur, k) * w; a5 += prevH(entries[5], cur, k) * w;
-      a6 += prevH(entries[6], cur, k) * w; a7 += prevH(entries[7], cur, k) * w;
+      a4 += prevH(entries[4], k) * w; a5 += prevH(entries[5], k) * w;
+      a6 += prevH(entries[6], k) * w; a7 += prevH(entries[7], k) * w;
     }
   }
   let accs = array<mat3x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
-  for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad(entries[e], d, q, cur, accs[e]); }
+  for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad(entries[e], d, q, accs[e], kept); }
 }
 
 // Pass 2 without LINEAR_BEFORE_RESET: h~ = g(x Wh + (r . h(t-1)) Rh) and the new state.
-fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
+fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
   var a0 = vec4<f32>(0.0);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -293,10 +296,9 @@ fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, cur: u32) {
   let accs = array<vec4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var i = 0u; i < BATCH_TILE; i++) {
     let e = entries[i];
-    let base = e.slot * CAPACITY + 4u * q;
-    let z = vec4<f32>(zShared[base], zShared[base + 1u], zShared[base + 2u], zShared[base + 3u]);
+    let z = (*kept)[i].z;
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + accs[i]);
-    finishQuad(e, d, q, cur, (1.0 - z) * cand + z * prevHQuad(e, cur, q));
+    finishQuad(e, d, q, (1.0 - z) * cand + z * prevHQuad(e, q), kept);
   }
 }
 
@@ -306,41 +308,46 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let backward = (d == 1u) != (params.reverse == 1u);
   var entries: array<Entry, MAX_TILE>;
   var lens: array<u32, MAX_TILE>;
+  var kept: array<QuadState, MAX_TILE>;
   for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
     entries[e] = Entry(e, clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
     lens[e] = params.T;
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
-    if (SEQUENCE && e < BATCH_TILE) {
-      for (var j = lid; j < params.H; j += WG_SIZE) {
-        setHShared(0u, e, j, select(0.0, hIn[entries[e].sBase + j], params.loadState == 1u));
+    if (SEQUENCE && e < BATCH_TILE && lid < params.Hq) {
+      var h = vec4<f32>(0.0);
+      for (var i = 0u; i < 4u; i++) {
+        if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
+      hShared[e * CAPACITY / 4u + lid] = h;
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }
   let first = select(params.step, 0u, SEQUENCE);
   let last = select(params.step + 1u, params.T, SEQUENCE);
-  var cur = 0u;
   for (var s = first; s < last; s++) {
     for (var e = 0u; e < MAX_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
-    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(entries, d, q, cur); }
+    // Where z is kept in registers between the passes, each invocation has one quad (WG_SIZE >= Hq).
+    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(entries, d, q, &kept); }
+    if (SEQUENCE || !LINEAR_BEFORE_RESET) { workgroupBarrier(); }  // r . h(t-1) complete; h(t-1) read
     if (!LINEAR_BEFORE_RESET) {
-      workgroupBarrier();
-      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(entries, d, q, cur); }
+      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(entries, d, q, &kept); }
     }
     if (SEQUENCE) {
-      workgroupBarrier();
-      cur = 1u - cur;
+      if (lid < params.Hq) {
+        for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = kept[e].h; }
+      }
+      workgroupBarrier();  // h(t) complete; r . h(t-1) read
     }
   }
   if (SEQUENCE) {
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
-      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared(cur, e, j); }
+      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[(e * CAPACITY + j) / 4u][j % 4u]; }
     }
   }
 }

@@ -76,11 +76,14 @@ describe('selectRecurrentVariant', () => {
     expect(() => select({ cell: 'gru', hiddenSize: 2000 } as never)).toThrow(/a GRU without linearBeforeReset keeps r . h of all units/);
   });
 
-  it('runs the LSTM sequence path only where each unit quad gets its own invocation', () => {
+  it('keeps per-quad state in registers only where each unit quad gets its own invocation', () => {
     const small = { ...limits, maxComputeInvocationsPerWorkgroup: 64 };
     const run = (hiddenSize: number) => selectRecurrentVariant({ ...problem, hiddenSize }, { limits: small, forcedVariants: {} });
     expect(run(256).variant).toBe('sequence'); // 64 quads
     expect(run(260).variant).toBe('per-step'); // 65 quads
+    // A GRU without linear_before_reset keeps z per quad in both paths: no path at 65 quads.
+    expect(() => selectRecurrentVariant({ ...problem, cell: 'gru', hiddenSize: 260 }, { limits: small, forcedVariants: {} })).toThrow(/needs an invocation per 4 units \(at most 64 here\)/);
+    expect(selectRecurrentVariant({ ...problem, cell: 'gru', hiddenSize: 260, linearBeforeReset: true }, { limits: small, forcedVariants: {} }).variant).toBe('per-step');
   });
 
   it('runs the sequence path wherever the state fits, else per-step', () => {
@@ -93,12 +96,12 @@ describe('selectRecurrentVariant', () => {
     expect([1, 3, 4, 7, 8, 15, 16, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4, 8, 8]);
     expect(select({ cell: 'gru', batch: 32 } as never).batchTile).toBe(8);
     expect(select({ cell: 'simpleRnn', batch: 32 } as never).batchTile).toBe(4);
-    // GRU H 256: 8 entries need 32 KiB of workgroup memory (h twice, r.h, z), over 16 KiB; 4 fit.
-    expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).batchTile).toBe(4);
+    // GRU H 1024: 8 KiB of h and r.h per entry, so 2 entries in 16 KiB; H 256: 8 entries.
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 1024 } as never).batchTile).toBe(2);
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).batchTile).toBe(8);
     expect(select({ batch: 32, hiddenSize: 256 }).batchTile).toBe(8); // LSTM: h only, 8 KiB
     // LSTM H 1024 in sequence mode: 4 KiB of h per entry, so 4 entries per workgroup in 16 KiB.
     expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(4);
-    expect(select({ cell: 'gru', batch: 32, hiddenSize: 1024 } as never).batchTile).toBe(1);
     expect(select({ batch: 32, hiddenSize: 256 }).capacity).toBe(256);
     expect(select({ batch: 32, hiddenSize: 256 }, 'per-step').capacity).toBe(4);
   });

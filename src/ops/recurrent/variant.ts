@@ -35,10 +35,21 @@ function workgroupSize(hiddenSize: number, ctx: PlanContext): number {
 }
 
 /**
- * f32 values of workgroup memory per unit and entry: LSTM h (c stays in registers); GRU h twice,
- * r.h and z; simple RNN h twice. SwiftShader's compile time grows with this memory (bench/NOTES.md).
+ * f32 values of workgroup memory per unit and entry: LSTM h (c stays in registers); GRU h and
+ * r.h (z stays in registers); simple RNN h twice. SwiftShader's compile time grows with this
+ * memory (bench/NOTES.md).
  */
-const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 1, gru: 4, simpleRnn: 2 };
+const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 1, gru: 2, simpleRnn: 2 };
+
+/**
+ * Whether the kernel keeps per-quad state in the registers of one invocation, and so needs an
+ * invocation per 4 units: the LSTM and GRU sequence paths, and the GRU without linear_before_reset
+ * (z between its two passes).
+ */
+function needsQuadPerInvocation(variant: RecurrentVariant, p: RecurrentProblem): boolean {
+  if (p.cell === 'gru') return variant === 'sequence' || !p.linearBeforeReset;
+  return p.cell === 'lstm' && variant === 'sequence';
+}
 
 /**
  * Units per entry the shader keeps in workgroup memory: the sequence path and the GRU without
@@ -63,8 +74,7 @@ const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 8, simpleRnn: 4
  */
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
   const invocations = workgroupSize(p.hiddenSize, ctx);
-  // The LSTM sequence path keeps each quad's state in the registers of one invocation.
-  if (variant === 'sequence' && p.cell === 'lstm' && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
+  if (needsQuadPerInvocation(variant, p) && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
   const tiles = [8, 4, 2, 1].filter((t) => t === 1 || (t <= MAX_BATCH_TILE[p.cell] && p.batch >= 2 * t));
   for (const tile of tiles) {
     const units = capacity(variant, p, tile, ctx);
@@ -82,7 +92,7 @@ export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): R
   const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
   if (!chosen) {
     const why = forced === 'sequence' ? `the 'sequence' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
-    const invocations = p.cell === 'lstm' && forced === 'sequence' ? ` and needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)` : '';
+    const invocations = needsQuadPerInvocation((forced as RecurrentVariant | undefined) ?? 'per-step', p) ? ` and needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)` : '';
     throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)${invocations}`);
   }
   return chosen;
