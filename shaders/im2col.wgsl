@@ -26,6 +26,9 @@ struct Params {
 }
 
 override WG_SIZE: u32 = 256u;
+// Elements per invocation: 4 where CinG is a multiple of 4, so that 4 consecutive channels of one
+// tap share the index arithmetic (divisions are costly on CPU-like adapters; bench/NOTES.md).
+override PER_INVOCATION: u32 = 1u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<f32>;           // [N, H, W, Cin]
@@ -33,7 +36,7 @@ override WG_SIZE: u32 = 256u;
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = gid.x + gid.y * groups.x * WG_SIZE;
+  let i = (gid.x + gid.y * groups.x * WG_SIZE) * PER_INVOCATION;
   if (i >= params.count) { return; }
   let perGroup = params.rows * params.tapCols;
   let g = i / perGroup;
@@ -50,9 +53,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let n = pixel / (params.OW * params.OH);
   let iy = i32(oy * params.strideH + ky * params.dilationH) - i32(params.padTop);
   let ix = i32(ox * params.strideW + kx * params.dilationW) - i32(params.padLeft);
-  var value = 0.0;
   if (iy >= 0 && iy < i32(params.H) && ix >= 0 && ix < i32(params.W)) {
-    value = x[((n * params.H + u32(iy)) * params.W + u32(ix)) * params.Cin + g * params.CinG + ci];
+    let src = ((n * params.H + u32(iy)) * params.W + u32(ix)) * params.Cin + g * params.CinG + ci;
+    for (var c = 0u; c < PER_INVOCATION; c++) { cols[i + c] = x[src + c]; }
+  } else {
+    for (var c = 0u; c < PER_INVOCATION; c++) { cols[i + c] = 0.0; }
   }
-  cols[i] = value;
 }

@@ -158,12 +158,13 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
   for (let rowStart = 0; rowStart < pixels; rowStart += chunkRows) {
     const rows = Math.min(chunkRows, pixels - rowStart);
     const count = g.groups * rows * tapCols;
+    const perInvocation = g.CinG % 4 === 0 ? 4 : 1;
     dispatches.push({
       shader: SHADERS.im2col,
-      overrides: { WG_SIZE: 256 },
+      overrides: { WG_SIZE: 256, PER_INVOCATION: perInvocation },
       params: { count, rows, rowStart, tapCols, ...windowParams(g) },
       bindings: [{ input: 0 }, { scratch: 0 }],
-      workgroups: spreadWorkgroups('conv2d im2col', Math.ceil(count / 256), ctx.limits),
+      workgroups: spreadWorkgroups('conv2d im2col', Math.ceil(count / (256 * perInvocation)), ctx.limits),
     });
     const bindings = { a: { scratch: 0 }, b: { input: 1 }, bias: hasBias ? { input: 2 } : undefined, out: { output: 0 } };
     dispatches.push(gemmDispatch('conv2d', im2colGemmView(g, rows, rowStart, hasBias, act), bindings, ctx));

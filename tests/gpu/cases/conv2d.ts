@@ -110,11 +110,15 @@ const HAND_PICKED: ConvConfig[] = [
   { ...base, H: 9, W: 7, Cin: 5, Cout: 10, kernel: [3, 3], padding: 'same', groups: 5, activation: 'relu6' }, // depthwise x2
   { ...base, batch: 3, H: 28, W: 28, Cin: 1, Cout: 32, kernel: [3, 3], activation: 'relu' }, // Keras tutorial first layer
   { ...base, H: 11, W: 13, Cin: 17, Cout: 19, kernel: [3, 3], padding: [1, 0, 2, 1], activation: 'gelu' },
+  // Channels per group a multiple of 4: im2col copies 4 channels per invocation, and its GEMM and
+  // the automatic choice go vec4.
+  { ...base, H: 7, W: 6, Cin: 8, Cout: 12, kernel: [3, 3], padding: [1, 2, 0, 1], activation: 'relu' },
+  { ...base, batch: 3, H: 6, W: 5, Cin: 8, Cout: 8, kernel: [2, 3], strides: [2, 1], padding: 'same', groups: 2 },
 ];
 
 /**
  * Multiplier-1 depthwise shapes for the strip kernel (4 output pixels by 4 channels per
- * invocation): 3x3 stride 1 (its straight-line path) and other kernels (its tap loop), over widths
+ * invocation): 3x3 stride 1 (its row-at-a-time path) and other kernels (its tap loop), over widths
  * that leave 1-3 pixels in the last strip, single pixels, rows wholly in the padding, strides and
  * dilations.
  */
@@ -144,6 +148,7 @@ const DEPTHWISE: ConvConfig[] = [
 const CHUNKED: [ConvConfig, number][] = [
   [{ ...base, batch: 3, H: 7, W: 9, Cin: 3, Cout: 5, kernel: [3, 3], padding: 'same' }, 27 * 4 * 10],
   [{ ...base, H: 8, W: 8, Cin: 4, Cout: 6, kernel: [3, 2], groups: 2, padding: [1, 1, 0, 0] }, 12 * 4 * 2 * 7],
+  [{ ...base, H: 6, W: 7, Cin: 4, Cout: 8, kernel: [3, 3], padding: 'same' }, 36 * 4 * 10], // 4 channels per invocation
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
