@@ -200,18 +200,45 @@ fn timesRh(h: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f
   return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
 }
 
+// Accumulator e of a tile, without building an array (SwiftShader keeps arrays in memory).
+fn pickTile3(e: u32, a0: mat3x4<f32>, a1: mat3x4<f32>, a2: mat3x4<f32>, a3: mat3x4<f32>, a4: mat3x4<f32>, a5: mat3x4<f32>, a6: mat3x4<f32>, a7: mat3x4<f32>) -> mat3x4<f32> {
+  switch e {
+    case 1u: { return a1; }
+    case 2u: { return a2; }
+    case 3u: { return a3; }
+    case 4u: { return a4; }
+    case 5u: { return a5; }
+    case 6u: { return a6; }
+    case 7u: { return a7; }
+    default: { return a0; }
+  }
+}
+
+fn pickTile1(e: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>, a4: vec4<f32>, a5: vec4<f32>, a6: vec4<f32>, a7: vec4<f32>) -> vec4<f32> {
+  switch e {
+    case 1u: { return a1; }
+    case 2u: { return a2; }
+    case 3u: { return a3; }
+    case 4u: { return a4; }
+    case 5u: { return a5; }
+    case 6u: { return a6; }
+    case 7u: { return a7; }
+    default: { return a0; }
+  }
+}
+
 // Pass 1 over the tile: z, r (and h(t-1)·Rh with LINEAR_BEFORE_RESET) pre-activations. Each
 // load of R serves all BATCH_TILE entries (on SwiftShader loads, not FMAs, set the pace); the
 // accumulators are named so that they stay in registers.
-fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
+fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
-  var a0 = projection(entries[0], d, q);
+  var a0 = projection((*entries)[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
-  if (BATCH_TILE > 1u) { a1 = projection(entries[1], d, q); }
-  if (BATCH_TILE > 2u) { a2 = projection(entries[2], d, q); a3 = projection(entries[3], d, q); }
+  if (BATCH_TILE > 1u) { a1 = projection((*entries)[1], d, q); }
+  if (BATCH_TILE > 2u) { a2 = projection((*entries)[2], d, q); a3 = projection((*entries)[3], d, q); }
   if (BATCH_TILE > 4u) {
-    a4 = projection(entries[4], d, q); a5 = projection(entries[5], d, q);
-    a6 = projection(entries[6], d, q); a7 = projection(entries[7], d, q);
+    a4 = projection((*entries)[4], d, q); a5 = projection((*entries)[5], d, q);
+    a6 = projection((*entries)[6], d, q); a7 = projection((*entries)[7], d, q);
   }
   let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
   let rowStride = 3u * Hq;
@@ -225,36 +252,35 @@ fn pass1(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, ar
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4(entries[0], k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], k), w0, w1, w2, w3); }
+    a0 += timesR(prevH4((*entries)[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4((*entries)[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4(entries[2], k), w0, w1, w2, w3);
-      a3 += timesR(prevH4(entries[3], k), w0, w1, w2, w3);
+      a2 += timesR(prevH4((*entries)[2], k), w0, w1, w2, w3);
+      a3 += timesR(prevH4((*entries)[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4(entries[4], k), w0, w1, w2, w3);
-      a5 += timesR(prevH4(entries[5], k), w0, w1, w2, w3);
-      a6 += timesR(prevH4(entries[6], k), w0, w1, w2, w3);
-      a7 += timesR(prevH4(entries[7], k), w0, w1, w2, w3);
+      a4 += timesR(prevH4((*entries)[4], k), w0, w1, w2, w3);
+      a5 += timesR(prevH4((*entries)[5], k), w0, w1, w2, w3);
+      a6 += timesR(prevH4((*entries)[6], k), w0, w1, w2, w3);
+      a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
   }
   for (; k < kEnd; k++) {  // the last H % 4 rows
     let w = loadR(r, Hq);
     r += rowStride;
-    a0 += prevH(entries[0], k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], k) * w; a3 += prevH(entries[3], k) * w; }
+    a0 += prevH((*entries)[0], k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH((*entries)[1], k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH((*entries)[2], k) * w; a3 += prevH((*entries)[3], k) * w; }
     if (BATCH_TILE > 4u) {
-      a4 += prevH(entries[4], k) * w; a5 += prevH(entries[5], k) * w;
-      a6 += prevH(entries[6], k) * w; a7 += prevH(entries[7], k) * w;
+      a4 += prevH((*entries)[4], k) * w; a5 += prevH((*entries)[5], k) * w;
+      a6 += prevH((*entries)[6], k) * w; a7 += prevH((*entries)[7], k) * w;
     }
   }
-  let accs = array<mat3x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
-  for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad(entries[e], d, q, accs[e], kept); }
+  for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad((*entries)[e], d, q, pickTile3(e, a0, a1, a2, a3, a4, a5, a6, a7), kept); }
 }
 
 // Pass 2 without LINEAR_BEFORE_RESET: h~ = g(x Wh + (r . h(t-1)) Rh) and the new state.
-fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
+fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
   var a0 = vec4<f32>(0.0);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -293,11 +319,10 @@ fn pass2(entries: array<Entry, MAX_TILE>, d: u32, q: u32, kept: ptr<function, ar
       a6 += resetH4[6u * CAPACITY / 4u + i][c] * w; a7 += resetH4[7u * CAPACITY / 4u + i][c] * w;
     }
   }
-  let accs = array<vec4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var i = 0u; i < BATCH_TILE; i++) {
-    let e = entries[i];
+    let e = (*entries)[i];
     let z = (*kept)[i].z;
-    let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + accs[i]);
+    let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + pickTile1(i, a0, a1, a2, a3, a4, a5, a6, a7));
     finishQuad(e, d, q, (1.0 - z) * cand + z * prevHQuad(e, q), kept);
   }
 }
@@ -327,15 +352,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let first = select(params.step, 0u, SEQUENCE);
   let last = select(params.step + 1u, params.T, SEQUENCE);
   for (var s = first; s < last; s++) {
-    for (var e = 0u; e < MAX_TILE; e++) {
+    for (var e = 0u; e < BATCH_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
     // Where z is kept in registers between the passes, each invocation has one quad (WG_SIZE >= Hq).
-    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(entries, d, q, &kept); }
+    for (var q = lid; q < params.Hq; q += WG_SIZE) { pass1(&entries, d, q, &kept); }
     if (SEQUENCE || !LINEAR_BEFORE_RESET) { workgroupBarrier(); }  // r . h(t-1) complete; h(t-1) read
     if (!LINEAR_BEFORE_RESET) {
-      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(entries, d, q, &kept); }
+      for (var q = lid; q < params.Hq; q += WG_SIZE) { pass2(&entries, d, q, &kept); }
     }
     if (SEQUENCE) {
       if (lid < params.Hq) {

@@ -184,18 +184,32 @@ fn timesR(h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: m
   return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
 }
 
+// Accumulator e of a tile, without building an array (SwiftShader keeps arrays in memory).
+fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x4<f32>, a4: mat4x4<f32>, a5: mat4x4<f32>, a6: mat4x4<f32>, a7: mat4x4<f32>) -> mat4x4<f32> {
+  switch e {
+    case 1u: { return a1; }
+    case 2u: { return a2; }
+    case 3u: { return a3; }
+    case 4u: { return a4; }
+    case 5u: { return a5; }
+    case 6u: { return a6; }
+    case 7u: { return a7; }
+    default: { return a0; }
+  }
+}
+
 // Units 4q .. 4q+3 of every entry of the tile. Each load of R serves all BATCH_TILE entries: on
 // SwiftShader loads, not FMAs, set the pace. The accumulators (columns = gates) are named, not an
 // array, so that they stay in registers through the k loop.
-fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, state: ptr<function, array<QuadState, MAX_TILE>>) {
+fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, state: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
-  var a0 = projection(entries[0], d, q);
+  var a0 = projection((*entries)[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
-  if (BATCH_TILE > 1u) { a1 = projection(entries[1], d, q); }
-  if (BATCH_TILE > 2u) { a2 = projection(entries[2], d, q); a3 = projection(entries[3], d, q); }
+  if (BATCH_TILE > 1u) { a1 = projection((*entries)[1], d, q); }
+  if (BATCH_TILE > 2u) { a2 = projection((*entries)[2], d, q); a3 = projection((*entries)[3], d, q); }
   if (BATCH_TILE > 4u) {
-    a4 = projection(entries[4], d, q); a5 = projection(entries[5], d, q);
-    a6 = projection(entries[6], d, q); a7 = projection(entries[7], d, q);
+    a4 = projection((*entries)[4], d, q); a5 = projection((*entries)[5], d, q);
+    a6 = projection((*entries)[6], d, q); a7 = projection((*entries)[7], d, q);
   }
   let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
   let rowStride = 4u * Hq;
@@ -209,36 +223,35 @@ fn stepQuad(entries: array<Entry, MAX_TILE>, d: u32, q: u32, state: ptr<function
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4(entries[0], k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4(entries[1], k), w0, w1, w2, w3); }
+    a0 += timesR(prevH4((*entries)[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 += timesR(prevH4((*entries)[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4(entries[2], k), w0, w1, w2, w3);
-      a3 += timesR(prevH4(entries[3], k), w0, w1, w2, w3);
+      a2 += timesR(prevH4((*entries)[2], k), w0, w1, w2, w3);
+      a3 += timesR(prevH4((*entries)[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4(entries[4], k), w0, w1, w2, w3);
-      a5 += timesR(prevH4(entries[5], k), w0, w1, w2, w3);
-      a6 += timesR(prevH4(entries[6], k), w0, w1, w2, w3);
-      a7 += timesR(prevH4(entries[7], k), w0, w1, w2, w3);
+      a4 += timesR(prevH4((*entries)[4], k), w0, w1, w2, w3);
+      a5 += timesR(prevH4((*entries)[5], k), w0, w1, w2, w3);
+      a6 += timesR(prevH4((*entries)[6], k), w0, w1, w2, w3);
+      a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
   }
   for (; k < kEnd; k++) {
     let w = loadR(r, Hq);
     r += rowStride;
-    a0 += prevH(entries[0], k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH(entries[1], k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH(entries[2], k) * w; a3 += prevH(entries[3], k) * w; }
+    a0 += prevH((*entries)[0], k) * w;
+    if (BATCH_TILE > 1u) { a1 += prevH((*entries)[1], k) * w; }
+    if (BATCH_TILE > 2u) { a2 += prevH((*entries)[2], k) * w; a3 += prevH((*entries)[3], k) * w; }
     if (BATCH_TILE > 4u) {
-      a4 += prevH(entries[4], k) * w; a5 += prevH(entries[5], k) * w;
-      a6 += prevH(entries[6], k) * w; a7 += prevH(entries[7], k) * w;
+      a4 += prevH((*entries)[4], k) * w; a5 += prevH((*entries)[5], k) * w;
+      a6 += prevH((*entries)[6], k) * w; a7 += prevH((*entries)[7], k) * w;
     }
   }
   // One call site for the gate code keeps the shader small to compile.
-  let accs = array<mat4x4<f32>, MAX_TILE>(a0, a1, a2, a3, a4, a5, a6, a7);
   for (var e = 0u; e < BATCH_TILE; e++) {
     var prev = (*state)[e];
-    if (!SEQUENCE) { prev = QuadState(vec4<f32>(prevH(entries[e], 4u * q), prevH(entries[e], 4u * q + 1u), prevH(entries[e], 4u * q + 2u), prevH(entries[e], 4u * q + 3u)), loadC(entries[e], q)); }
-    (*state)[e] = finishQuad(entries[e], d, q, accs[e], prev);
+    if (!SEQUENCE) { prev = QuadState(vec4<f32>(prevH((*entries)[e], 4u * q), prevH((*entries)[e], 4u * q + 1u), prevH((*entries)[e], 4u * q + 2u), prevH((*entries)[e], 4u * q + 3u)), loadC((*entries)[e], q)); }
+    (*state)[e] = finishQuad((*entries)[e], d, q, pickTile(e, a0, a1, a2, a3, a4, a5, a6, a7), prev);
   }
 }
 
@@ -271,19 +284,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let first = select(params.step, 0u, SEQUENCE);
   let last = select(params.step + 1u, params.T, SEQUENCE);
   for (var s = first; s < last; s++) {
-    for (var e = 0u; e < MAX_TILE; e++) {
+    for (var e = 0u; e < BATCH_TILE; e++) {
       entries[e].valid = s < lens[e];
       entries[e].t = select(s, lens[e] - 1u - s, backward && entries[e].valid);
     }
     if (SEQUENCE) {
-      if (ownsQuad) { stepQuad(entries, d, lid, &state); }
+      if (ownsQuad) { stepQuad(&entries, d, lid, &state); }
       workgroupBarrier();  // every invocation has read h(t-1)
       if (ownsQuad) {
         for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = state[e].h; }
       }
       workgroupBarrier();  // h(t) is complete
     } else {
-      for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(entries, d, q, &state); }
+      for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(&entries, d, q, &state); }
     }
   }
   if (SEQUENCE && ownsQuad) {
