@@ -1,6 +1,7 @@
 // The demo page: shows the adapter, then runs a matmul of the user's size on the GPU and on the
 // CPU reference and reports both times and their largest difference.
 import { createEngine, type Engine } from '../src/index.ts';
+import type { MatmulVariant } from '../src/ops/matmul/op.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const KEY_LIMITS = ['maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension', 'maxBufferSize'];
@@ -39,7 +40,7 @@ async function runMatmul(event: Event): Promise<void> {
   event.preventDefault();
   const result = $('result');
   const [m, n, k] = ['m', 'n', 'k'].map((id) => Math.max(1, Math.min(2048, Number($<HTMLInputElement>(id).value) | 0)));
-  const variant = $<HTMLSelectElement>('variant').value as '' | 'regtile' | 'shared';
+  const variant = $<HTMLSelectElement>('variant').value as '' | MatmulVariant;
   result.dataset.status = 'running';
   $('agrees').textContent = 'running…';
   try {
