@@ -64,7 +64,8 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY / 4] (sequence mode)
+// Scalars, not vec4s: a scalar read of a vec4 element costs a whole vec4 gather on SwiftShader.
+var<workgroup> hShared: array<f32, BATCH_TILE * CAPACITY>;  // [BATCH_TILE][CAPACITY] (sequence mode)
 var<workgroup> resetH4: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // r . h(t-1), without LINEAR_BEFORE_RESET
 
 // BEGIN recurrentActivate
@@ -98,9 +99,20 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
+fn loadHShared(i: u32) -> vec4<f32> {
+  return vec4<f32>(hShared[i], hShared[i + 1u], hShared[i + 2u], hShared[i + 3u]);
+}
+
+fn storeHShared(i: u32, h: vec4<f32>) {
+  hShared[i] = h.x;
+  hShared[i + 1u] = h.y;
+  hShared[i + 2u] = h.z;
+  hShared[i + 3u] = h.w;
+}
+
 // h(t-1) of units k .. k+3 of entry e (k a multiple of 4, k + 3 < H).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + k) / 4u]; }
+  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + k); }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
@@ -108,14 +120,14 @@ fn prevH4(e: Entry, k: u32) -> vec4<f32> {
 
 // h(t-1) of unit j of entry e.
 fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
+  if (SEQUENCE) { return hShared[e.slot * CAPACITY + j]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
 // h(t-1) of units 4q .. 4q+3 of entry e (units past H: 0).
 fn prevHQuad(e: Entry, q: u32) -> vec4<f32> {
-  if (SEQUENCE) { return hShared[e.slot * CAPACITY / 4u + q]; }
+  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + 4u * q); }
   var v = vec4<f32>(0.0);
   for (var i = 0u; i < 4u; i++) {
     if (4u * q + i < params.H) { v[i] = prevH(e, 4u * q + i); }
@@ -345,7 +357,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       for (var i = 0u; i < 4u; i++) {
         if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
-      hShared[e * CAPACITY / 4u + lid] = h;
+      storeHShared(e * CAPACITY + 4u * lid, h);
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }
@@ -364,7 +376,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     if (SEQUENCE) {
       if (lid < params.Hq) {
-        for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = kept[e].h; }
+        for (var e = 0u; e < BATCH_TILE; e++) { storeHShared(e * CAPACITY + 4u * lid, kept[e].h); }
       }
       workgroupBarrier();  // h(t) complete; r . h(t-1) read
     }
@@ -372,7 +384,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (SEQUENCE) {
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
-      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[(e * CAPACITY + j) / 4u][j % 4u]; }
+      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[e * CAPACITY + j]; }
     }
   }
 }

@@ -65,7 +65,8 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence
 @group(0) @binding(7) var<storage, read_write> cOut: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;              // via yStride*
 
-var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY / 4] (sequence mode)
+// Scalars, not vec4s: a scalar read of a vec4 element costs a whole vec4 gather on SwiftShader.
+var<workgroup> hShared: array<f32, BATCH_TILE * CAPACITY>;  // [BATCH_TILE][CAPACITY] (sequence mode)
 
 // BEGIN recurrentActivate
 // The ONNX recurrent activations by code (RECURRENT_ACTIVATION_CODES in src/ops/recurrent/op.ts).
@@ -100,14 +101,25 @@ struct Entry {
 
 // h(t-1) of unit j of entry e.
 fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
+  if (SEQUENCE) { return hShared[e.slot * CAPACITY + j]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
+fn loadHShared(i: u32) -> vec4<f32> {
+  return vec4<f32>(hShared[i], hShared[i + 1u], hShared[i + 2u], hShared[i + 3u]);
+}
+
+fn storeHShared(i: u32, h: vec4<f32>) {
+  hShared[i] = h.x;
+  hShared[i + 1u] = h.y;
+  hShared[i + 2u] = h.z;
+  hShared[i + 3u] = h.w;
+}
+
 // h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + k) / 4u]; }
+  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + k); }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
@@ -277,7 +289,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
       state[e] = QuadState(h, c);
-      hShared[e * CAPACITY / 4u + lid] = h;
+      storeHShared(e * CAPACITY + 4u * lid, h);
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }
@@ -292,7 +304,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       if (ownsQuad) { stepQuad(&entries, d, lid, &state); }
       workgroupBarrier();  // every invocation has read h(t-1)
       if (ownsQuad) {
-        for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = state[e].h; }
+        for (var e = 0u; e < BATCH_TILE; e++) { storeHShared(e * CAPACITY + 4u * lid, state[e].h); }
       }
       workgroupBarrier();  // h(t) is complete
     } else {
