@@ -1,10 +1,12 @@
 // conv2d: grouped 2-D convolution, NHWC activations, weights [KH, KW, Cin/groups, Cout] (the
 // layout the kernels read; other layouts are converted once, at load). Fused bias + activation.
-// Five kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
+// Six kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
 // is selectConv2dVariant below:
-//   pointwise  1x1, stride 1, no padding: the input already is the GEMM's A matrix
-//   im2col     patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
-//   implicit   GEMM that gathers patches inside its loads (shaders/conv2d_implicit.wgsl)
+//   pointwise      1x1, stride 1, no padding: the input already is the GEMM's A matrix
+//   im2col         patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
+//   implicit-vec4  GEMM that gathers patches inside vec4 loads, 16x8 outputs per invocation
+//                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
+//   implicit       the same with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
 //   direct     one invocation per output pixel and channel quad (shaders/conv2d_direct.wgsl):
@@ -12,6 +14,7 @@
 import depthwiseWgsl from '../../../shaders/conv2d_depthwise.wgsl?raw';
 import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
 import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
+import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -21,7 +24,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit', 'depthwise', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -38,6 +41,7 @@ export interface Conv2dAttrs {
 const SHADERS = {
   im2col: { name: 'im2col.wgsl', code: im2colWgsl },
   implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
+  'implicit-vec4': { name: 'conv2d_implicit_vec4.wgsl', code: implicitVec4Wgsl },
   depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
 };
@@ -87,6 +91,9 @@ export function convGeometry(where: string, x: TensorSpec, w: TensorSpec, attrs:
 
 const isPointwise = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.strides[0] === 1 && g.strides[1] === 1 && g.pads.every((p) => p === 0);
 
+/** What the vec4 implicit GEMM runs: channels per group in and out whole vec4s. */
+export const isImplicitVec4 = (g: ConvGeometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
+
 /** What the depthwise kernel runs: one input and one output channel per group, whole vec4s of channels. */
 const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.groups > 1 && g.Cin % 4 === 0;
 
@@ -105,6 +112,12 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
     }
     if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
+    if (forced === 'implicit-vec4' && !isImplicitVec4(g)) {
+      throw new WgnnError(
+        'conv2d',
+        `variant implicit-vec4 needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
+      );
+    }
     if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
       throw new WgnnError(
         'conv2d',
@@ -116,6 +129,7 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (isDepthwiseVec4(g)) return 'depthwise';
   if (g.CinG === 1 && g.groups > 1) return 'direct';
   if (isPointwise(g)) return 'pointwise';
+  if (isImplicitVec4(g)) return 'implicit-vec4';
   const rowFits = g.groups * g.KH * g.KW * g.CinG * 4 <= im2colCap(ctx);
   return rowFits && vec4Layout(im2colGemmView(g, 1, 0, false, NO_ACTIVATION)) ? 'im2col' : 'implicit';
 }
@@ -234,6 +248,23 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
     if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
     const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
+    if (variant === 'implicit-vec4') {
+      const M = g.N * g.OH * g.OW;
+      const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 64), Math.ceil(M / 64), g.groups];
+      if (workgroups.some((n) => n > ctx.limits.maxComputeWorkgroupsPerDimension)) {
+        throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
+      }
+      return {
+        scratchBytes: [],
+        dispatches: [{
+          shader: SHADERS['implicit-vec4'],
+          overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 8, WG_Y: 4 },
+          params: { M, CoutG: g.CoutG, ...common },
+          bindings,
+          workgroups,
+        }],
+      };
+    }
     if (variant === 'implicit') {
       const M = g.N * g.OH * g.OW;
       const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 32), Math.ceil(M / 32), g.groups];
