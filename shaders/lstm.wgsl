@@ -53,6 +53,7 @@ override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
+const VEC_TILE = 4u;  // the smallest batch tile that reads h four steps of k at a time (bench/NOTES.md)
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence mode needs >= 4 * Hq
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -227,8 +228,8 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
   let rowStride = 4u * Hq;
   var r = d * params.H * rowStride + q;
   var k = 0u;
-  // Large tiles: four k per iteration, h read as vec4s (measured faster from tile 4; bench/NOTES.md).
-  let kVec = select(0u, kEnd, BATCH_TILE >= 4u);
+  // Large tiles: four k per iteration, h read four at a time (measured faster from tile 4).
+  let kVec = select(0u, kEnd, BATCH_TILE >= VEC_TILE);
   for (; k + 4u <= kVec; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);

@@ -4,7 +4,7 @@
 //     into that op's epilogue (same dispatch).
 // A pass only fires when the intermediate value has no other consumer and is not a graph output.
 import type { GraphNode, GraphValue, ValueId } from '../graph/ir.ts';
-import type { ResolvedActivation } from '../ops/activation/kinds.ts';
+import { LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
 import type { Specs } from './infer.ts';
 
 export interface Program {
@@ -121,7 +121,7 @@ export function separateRepeatedInputs(program: Program, rootOf: (id: ValueId) =
       const copy = program.values.length;
       program.values.push({ id: copy, name: `${program.values[id].name}:copy`, dtype: program.values[id].dtype });
       program.specs.set(copy, program.specs.get(id)!);
-      const copyNode: GraphNode = { id: -1 - copies, name: `${node.name}/copy`, op: 'activation', inputs: [id], outputs: [copy], attrs: { kind: 'linear', code: 0, alpha: 0, beta: 0 } };
+      const copyNode: GraphNode = { id: -1 - copies, name: `${node.name}/copy`, op: 'activation', inputs: [id], outputs: [copy], attrs: { ...LINEAR } };
       program.values[copy].producer = copyNode.id;
       program.nodes.splice(program.nodes.indexOf(node), 0, copyNode);
       copies++;

@@ -52,3 +52,6 @@ export function resolveActivation(where: string, activation: Activation | Activa
   }
   return { kind: spec.kind, code: entry.code, alpha, beta };
 }
+
+/** The identity activation, for kernels that take an epilogue but apply none. */
+export const LINEAR: ResolvedActivation = { kind: 'linear', ...ACTIVATIONS.linear };

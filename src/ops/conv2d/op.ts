@@ -18,7 +18,7 @@ import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
-import type { ResolvedActivation } from '../activation/kinds.ts';
+import { LINEAR, type ResolvedActivation } from '../activation/kinds.ts';
 import { gemmDispatch, vec4Layout, type GemmView } from '../matmul/gemm.ts';
 import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
@@ -130,11 +130,9 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (g.CinG === 1 && g.groups > 1) return 'direct';
   if (isPointwise(g)) return 'pointwise';
   if (isImplicitVec4(g)) return 'implicit-vec4';
-  const rowFits = g.groups * g.KH * g.KW * g.CinG * 4 <= im2colCap(ctx);
-  return rowFits && vec4Layout(im2colGemmView(g, 1, 0, false, NO_ACTIVATION)) ? 'im2col' : 'implicit';
+  const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
+  return rowFits && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
 }
-
-const NO_ACTIVATION: ResolvedActivation = { kind: 'linear', code: 0, alpha: 0, beta: 0 };
 
 /** The GEMM after im2col for `rows` output pixels from `rowStart`: per group, patches x weights. */
 function im2colGemmView(g: ConvGeometry, rows: number, rowStart: number, hasBias: boolean, activation: ResolvedActivation): GemmView {
@@ -157,13 +155,16 @@ function windowParams(g: ConvGeometry) {
   };
 }
 
+/** Bytes of one output pixel's row of the im2col matrix (all groups). */
+const im2colRowBytes = (g: ConvGeometry) => g.groups * g.KH * g.KW * g.CinG * 4;
+
 const im2colCap = (ctx: PlanContext) => Math.min(ctx.im2colMaxBytes ?? DEFAULT_IM2COL_MAX_BYTES, ctx.limits.maxStorageBufferBindingSize);
 
 function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, ctx: PlanContext) {
   const tapCols = g.KH * g.KW * g.CinG;
   const pixels = g.N * g.OH * g.OW;
   const cap = im2colCap(ctx);
-  const rowBytes = g.groups * tapCols * 4;
+  const rowBytes = im2colRowBytes(g);
   const chunkRows = Math.min(pixels, Math.floor(cap / rowBytes));
   if (chunkRows < 1) {
     throw new WgnnError('conv2d', `one im2col row needs ${rowBytes} bytes, over the ${cap}-byte cap; use the implicit variant`);
@@ -184,6 +185,29 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
     dispatches.push(gemmDispatch('conv2d', im2colGemmView(g, rows, rowStart, hasBias, act), bindings, ctx));
   }
   return { scratchBytes: [chunkRows * rowBytes], dispatches };
+}
+
+/** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */
+const IMPLICIT_TILES = { 'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] }, implicit: { pixels: 32, channels: 32, wg: [8, 8] } } as const;
+
+/** An implicit-GEMM dispatch: one invocation per register block of pixels x channels, z over groups. */
+function implicitDispatch(
+  variant: 'implicit-vec4' | 'implicit', g: ConvGeometry, out: TensorSpec, hasBias: boolean, act: ResolvedActivation,
+  common: Record<string, number>, bindings: Dispatch['bindings'], ctx: PlanContext,
+): Dispatch {
+  const tile = IMPLICIT_TILES[variant];
+  const M = g.N * g.OH * g.OW;
+  const workgroups: [number, number, number] = [Math.ceil(g.CoutG / tile.channels), Math.ceil(M / tile.pixels), g.groups];
+  if (workgroups.some((n) => n > ctx.limits.maxComputeWorkgroupsPerDimension)) {
+    throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
+  }
+  return {
+    shader: SHADERS[variant],
+    overrides: { HAS_BIAS: Number(hasBias), ACTIVATION: act.code, WG_X: tile.wg[0], WG_Y: tile.wg[1] },
+    params: { M, CoutG: g.CoutG, ...common },
+    bindings,
+    workgroups,
+  };
 }
 
 /**
@@ -248,39 +272,8 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
     if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
     const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
-    if (variant === 'implicit-vec4') {
-      const M = g.N * g.OH * g.OW;
-      const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 64), Math.ceil(M / 64), g.groups];
-      if (workgroups.some((n) => n > ctx.limits.maxComputeWorkgroupsPerDimension)) {
-        throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
-      }
-      return {
-        scratchBytes: [],
-        dispatches: [{
-          shader: SHADERS['implicit-vec4'],
-          overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 8, WG_Y: 4 },
-          params: { M, CoutG: g.CoutG, ...common },
-          bindings,
-          workgroups,
-        }],
-      };
-    }
-    if (variant === 'implicit') {
-      const M = g.N * g.OH * g.OW;
-      const workgroups: [number, number, number] = [Math.ceil(g.CoutG / 32), Math.ceil(M / 32), g.groups];
-      if (workgroups.some((n) => n > ctx.limits.maxComputeWorkgroupsPerDimension)) {
-        throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
-      }
-      return {
-        scratchBytes: [],
-        dispatches: [{
-          shader: SHADERS.implicit,
-          overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 8, WG_Y: 8 },
-          params: { M, CoutG: g.CoutG, ...common },
-          bindings,
-          workgroups,
-        }],
-      };
+    if (variant === 'implicit-vec4' || variant === 'implicit') {
+      return { scratchBytes: [], dispatches: [implicitDispatch(variant, g, out, !!bias, act, common, bindings, ctx)] };
     }
     const count = g.N * g.OH * g.OW * Math.ceil(g.Cout / 4);
     return {

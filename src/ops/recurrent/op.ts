@@ -13,6 +13,7 @@ import lstmWgsl from '../../../shaders/lstm.wgsl?raw';
 import rnnWgsl from '../../../shaders/rnn.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape } from '../../shape.ts';
+import { LINEAR } from '../activation/kinds.ts';
 import { gemmDispatch } from '../matmul/gemm.ts';
 import { spreadWorkgroups, type BindingRef, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
 import { ACTIVATIONS_PER_DIRECTION, type MergeMode, outputSlots, RECURRENT_INPUTS, type RecurrentAttrs, type RecurrentLayout } from './attrs.ts';
@@ -128,7 +129,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
         M: T * B, N, K: I, transposeA: false, transposeB: false, lda: I, ldb: N, ldc: N,
         batchShape: [], aBatchStrides: [], bBatchStrides: [], outBatchStride: 0, outOffset: 0,
         bias: { strideZ: 0, strideM: 0, strideN: 1 },
-        activation: { kind: 'linear', code: 0, alpha: 0, beta: 0 },
+        activation: LINEAR,
       },
       { a: { input: RECURRENT_INPUTS.x }, b: { input: RECURRENT_INPUTS.input }, bias: { input: RECURRENT_INPUTS.bias }, out: { scratch: 0 } },
       ctx,
