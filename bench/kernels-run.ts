@@ -8,10 +8,10 @@ import { findChrome, launchChrome } from '../tests/harness/chrome.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SIZES = [256, 512, 1024];
-const VARIANTS = ['vec4', 'regtile', 'shared'] as const;
+const VARIANTS = ['vec4-quad', 'vec4', 'regtile', 'shared'] as const;
 const CONVS = [
-  { name: '3x3 56x56x64->64', shape: { N: 1, H: 56, W: 56, Cin: 64, Cout: 64, K: 3, stride: 1, groups: 1 }, variants: ['implicit-vec4', 'im2col', 'implicit', 'direct'] },
-  { name: '1x1 28x28x128->256', shape: { N: 1, H: 28, W: 28, Cin: 128, Cout: 256, K: 1, stride: 1, groups: 1 }, variants: ['pointwise', 'implicit-vec4', 'im2col', 'implicit', 'direct'] },
+  { name: '3x3 56x56x64->64', shape: { N: 1, H: 56, W: 56, Cin: 64, Cout: 64, K: 3, stride: 1, groups: 1 }, variants: ['implicit-vec4-quad', 'implicit-vec4', 'im2col', 'implicit', 'direct'] },
+  { name: '1x1 28x28x128->256', shape: { N: 1, H: 28, W: 28, Cin: 128, Cout: 256, K: 1, stride: 1, groups: 1 }, variants: ['pointwise', 'implicit-vec4-quad', 'implicit-vec4', 'im2col', 'implicit', 'direct'] },
   { name: 'depthwise 3x3 56x56x128', shape: { N: 1, H: 56, W: 56, Cin: 128, Cout: 128, K: 3, stride: 1, groups: 128 }, variants: ['im2col', 'implicit', 'direct', 'depthwise'] },
   { name: 'depthwise 3x3/2 56x56x128', shape: { N: 1, H: 56, W: 56, Cin: 128, Cout: 128, K: 3, stride: 2, groups: 128 }, variants: ['direct', 'depthwise'] },
   { name: '7x7/2 112x112x3->64', shape: { N: 1, H: 112, W: 112, Cin: 3, Cout: 64, K: 7, stride: 2, groups: 1 }, variants: ['im2col', 'implicit', 'direct'] },

@@ -127,6 +127,7 @@ export class Engine implements TensorOwner {
       limits: gpu?.limits ?? { maxStorageBufferBindingSize: 2 ** 31, maxComputeWorkgroupsPerDimension: 65535, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
       forcedVariants: { ...options.variants },
       im2colMaxBytes: options.im2colMaxBytes,
+      quadOps: gpu?.quadOps ?? false,
     };
   }
 

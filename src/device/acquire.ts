@@ -15,6 +15,8 @@ export interface AcquiredDevice {
   adapter: AdapterSummary;
   limits: Record<string, number>;
   features: string[];
+  /** Kernels may share loads within quads: the 'subgroups' feature and WGSL's subgroup_id. */
+  quadOps: boolean;
 }
 
 /** Limits raised from the WebGPU defaults to what the adapter supports. */
@@ -29,8 +31,11 @@ const RAISED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
-/** Features used when present: timestamp-query times kernels in profiles. */
-const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+/**
+ * Features used when present: timestamp-query times kernels in profiles; subgroups lets the vec4
+ * matmul and convolution kernels share loads within quads.
+ */
+const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
 
 const NO_WEBGPU =
   'WebGPU is not available in this runtime. In a browser, use one with WebGPU enabled ' +
@@ -72,5 +77,6 @@ export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPo
     adapter: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
     limits,
     features: [...device.features].sort(),
+    quadOps: device.features.has('subgroups') && (source.wgslLanguageFeatures?.has('subgroup_id') ?? false),
   };
 }

@@ -58,6 +58,8 @@ export interface PlanContext {
   forcedVariants: Partial<Record<string, string>>;
   /** Cap on the im2col scratch matrix in bytes (default 64 MiB). */
   im2colMaxBytes?: number;
+  /** Whether kernels may use quad operations (see AcquiredDevice.quadOps); absent: no. */
+  quadOps?: boolean;
 }
 
 export interface OpDefinition<Attrs> {

@@ -21,6 +21,7 @@ export interface GpuExecutorOptions {
 export class GpuExecutor {
   readonly device: GPUDevice;
   readonly limits: DeviceLimits;
+  readonly quadOps: boolean;
   readonly pipelines: PipelineCache;
   /** Dispatches encoded so far: tests count them, profiles report them. */
   dispatchCount = 0;
@@ -35,6 +36,7 @@ export class GpuExecutor {
   constructor(acquired: AcquiredDevice, private readonly options: GpuExecutorOptions) {
     this.device = acquired.device;
     this.limits = acquired.limits as unknown as DeviceLimits;
+    this.quadOps = acquired.quadOps;
     this.pipelines = new PipelineCache(this.device);
     this.lost = this.device.lost.then((info) => {
       this.lostError = new DeviceLostError(info.reason, info.message);

@@ -7,10 +7,10 @@ import type { PlanContext } from '../../src/ops/op.ts';
 const limits = { maxStorageBufferBindingSize: 2 ** 30 } as PlanContext['limits'];
 const activation = resolveActivation('test', undefined);
 
-function choose(x: number[], w: number[], options: { groups?: number; strides?: [number, number]; im2colMaxBytes?: number; forced?: string } = {}) {
+function choose(x: number[], w: number[], options: { groups?: number; strides?: [number, number]; im2colMaxBytes?: number; forced?: string; quadOps?: boolean } = {}) {
   const attrs = { strides: options.strides ?? [1, 1], dilations: [1, 1] as [number, number], padding: 'same' as const, groups: options.groups ?? 1, activation };
   const g = convGeometry('t', { shape: x, dtype: 'float32' }, { shape: w, dtype: 'float32' }, attrs);
-  const ctx: PlanContext = { limits, forcedVariants: options.forced ? { conv2d: options.forced } : {}, im2colMaxBytes: options.im2colMaxBytes };
+  const ctx: PlanContext = { limits, forcedVariants: options.forced ? { conv2d: options.forced } : {}, im2colMaxBytes: options.im2colMaxBytes, quadOps: options.quadOps };
   return selectConv2dVariant(g, ctx);
 }
 
@@ -37,6 +37,15 @@ describe('conv2d variant selection', () => {
     expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2] })).toBe('implicit'); // patch 147
     expect(choose([1, 8, 8, 64], [3, 3, 64, 30])).toBe('implicit'); // 30 output channels
     expect(choose([1, 8, 8, 64], [3, 3, 32, 4], { groups: 2 })).toBe('implicit'); // 2 output channels per group
+  });
+
+  it('implicit-vec4-quad instead of implicit-vec4 where the device has quad operations, and only there', () => {
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { quadOps: true })).toBe('implicit-vec4-quad');
+    expect(choose([1, 8, 8, 64], [3, 3, 16, 16], { groups: 4, quadOps: true })).toBe('implicit-vec4-quad');
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 30], { quadOps: true })).toBe('implicit');
+    expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { quadOps: true, forced: 'implicit-vec4' })).toBe('implicit-vec4');
+    expect(() => choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'implicit-vec4-quad' })).toThrow(/variant implicit-vec4-quad needs the device feature 'subgroups'/);
+    expect(() => choose([1, 8, 8, 6], [3, 3, 6, 8], { forced: 'implicit-vec4-quad', quadOps: true })).toThrow(/variant implicit-vec4-quad needs input and output channels per group that are multiples of 4/);
   });
 
   it('a forced variant wins', () => {

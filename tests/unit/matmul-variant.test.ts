@@ -1,5 +1,5 @@
-// Which matmul kernel a GEMM gets: vec4 where the operands' rows are whole vec4s, regtile otherwise,
-// a forced variant where it can run. The GPU suites check each kernel's numbers; this checks that
+// Which matmul kernel a GEMM gets: vec4-quad (with quad operations) or vec4 where the operands' rows
+// are whole vec4s, regtile otherwise, a forced variant where it can run. The GPU suites check each kernel's numbers; this checks that
 // the shapes they give vec4 really reach it.
 import { describe, expect, it } from 'vitest';
 import { resolveActivation } from '../../src/ops/activation/kinds.ts';
@@ -7,7 +7,7 @@ import { gemmDispatch, selectMatmulVariant, type GemmView } from '../../src/ops/
 import type { PlanContext } from '../../src/ops/op.ts';
 
 const limits = { maxComputeWorkgroupsPerDimension: 65535 } as PlanContext['limits'];
-const ctx = (matmul?: string): PlanContext => ({ limits, forcedVariants: matmul ? { matmul } : {} });
+const ctx = (matmul?: string, quadOps = false): PlanContext => ({ limits, forcedVariants: matmul ? { matmul } : {}, quadOps });
 
 function view(M: number, N: number, K: number, extra: Partial<GemmView> = {}): GemmView {
   return {
@@ -24,6 +24,14 @@ describe('matmul variant selection', () => {
     expect(selectMatmulVariant(ctx('vec4'), view(1, 8, 4))).toBe('vec4');
   });
 
+  it('picks vec4-quad instead where the device has quad operations, and only there', () => {
+    expect(selectMatmulVariant(ctx(undefined, true), view(17, 36, 20))).toBe('vec4-quad');
+    expect(selectMatmulVariant(ctx(undefined, true), view(16, 16, 13))).toBe('regtile');
+    expect(selectMatmulVariant(ctx('vec4-quad', true), view(16, 18, 16))).toBe('regtile');
+    expect(selectMatmulVariant(ctx('vec4', true), view(16, 16, 16))).toBe('vec4');
+    expect(() => selectMatmulVariant(ctx('vec4-quad'), view(16, 16, 16))).toThrow(/matmul: variant 'vec4-quad' needs the device feature 'subgroups'/);
+  });
+
   it('falls back to regtile for K, a row length or a batch stride off the vec4 grid', () => {
     expect(selectMatmulVariant(ctx(), view(16, 16, 13))).toBe('regtile');
     expect(selectMatmulVariant(ctx(), view(16, 18, 16))).toBe('regtile');
@@ -34,7 +42,7 @@ describe('matmul variant selection', () => {
   it('keeps regtile and shared when forced, and rejects unknown names', () => {
     expect(selectMatmulVariant(ctx('regtile'), view(16, 16, 16))).toBe('regtile');
     expect(selectMatmulVariant(ctx('shared'), view(16, 16, 16))).toBe('shared');
-    expect(() => selectMatmulVariant(ctx('fast'), view(16, 16, 16))).toThrow(/matmul: unknown variant 'fast'; variants: vec4, regtile, shared/);
+    expect(() => selectMatmulVariant(ctx('fast'), view(16, 16, 16))).toThrow(/matmul: unknown variant 'fast'; variants: vec4-quad, vec4, regtile, shared/);
   });
 
   it('sizes the grid by the variant tile (vec4: 16x8 per invocation, 8x4 invocations)', () => {

@@ -1,5 +1,6 @@
-// Checks over the .wgsl files themselves: each declares its Params, and every copy of the
-// activation epilogue is identical to the canonical one in activation.wgsl.
+// Checks over the .wgsl files themselves: each declares its Params, every copy of the activation
+// epilogue is identical to the canonical one in activation.wgsl, and each *_quad.wgsl kernel
+// shares everything but its entry point with the kernel it extends (WGSL has no imports).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ const SHADERS = resolve(import.meta.dirname, '../../shaders');
 const files = readdirSync(SHADERS).filter((f) => f.endsWith('.wgsl'));
 const source = (f: string) => readFileSync(join(SHADERS, f), 'utf8');
 const activateBlock = (code: string) => /\/\/ BEGIN activate\n[\s\S]*?\/\/ END activate/.exec(code)?.[0];
+/** From the Params struct to the entry point: the declarations and helpers of a kernel. */
+const helpers = (code: string) => code.slice(code.indexOf('struct Params'), code.indexOf('@compute'));
 
 describe('shader sources', () => {
   it('there are shaders to check', () => {
@@ -25,6 +28,15 @@ describe('shader sources', () => {
     it(`${file} declares storage read_write (arena bindings share one buffer)`, () => {
       expect(source(file)).not.toMatch(/var<storage,\s*read>/);
     });
+
+    if (file.endsWith('_quad.wgsl')) {
+      const base = file.replace('_quad.wgsl', '.wgsl');
+      it(`${file} has the same helpers as ${base}`, () => {
+        expect(files).toContain(base);
+        expect(helpers(source(file)).length).toBeGreaterThan(0);
+        expect(helpers(source(file))).toBe(helpers(source(base)));
+      });
+    }
 
     const block = activateBlock(source(file));
     if (block) {

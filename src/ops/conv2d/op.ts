@@ -1,11 +1,13 @@
 // conv2d: grouped 2-D convolution, NHWC activations, weights [KH, KW, Cin/groups, Cout] (the
 // layout the kernels read; other layouts are converted once, at load). Fused bias + activation.
-// Six kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
+// Seven kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
 // is selectConv2dVariant below:
 //   pointwise      1x1, stride 1, no padding: the input already is the GEMM's A matrix
 //   im2col         patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
 //   implicit-vec4  GEMM that gathers patches inside vec4 loads, 16x8 outputs per invocation
 //                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
+//   implicit-vec4-quad  the same sharing input loads within quads, where the device has quad
+//                  operations (shaders/conv2d_implicit_vec4_quad.wgsl)
 //   implicit       the same with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
@@ -15,6 +17,7 @@ import depthwiseWgsl from '../../../shaders/conv2d_depthwise.wgsl?raw';
 import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
 import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
 import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
+import implicitVec4QuadWgsl from '../../../shaders/conv2d_implicit_vec4_quad.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -24,7 +27,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4', 'implicit', 'depthwise', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -42,6 +45,7 @@ const SHADERS = {
   im2col: { name: 'im2col.wgsl', code: im2colWgsl },
   implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
   'implicit-vec4': { name: 'conv2d_implicit_vec4.wgsl', code: implicitVec4Wgsl },
+  'implicit-vec4-quad': { name: 'conv2d_implicit_vec4_quad.wgsl', code: implicitVec4QuadWgsl },
   depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
 };
@@ -100,9 +104,9 @@ const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.
 /**
  * Pure choice of kernel. Depthwise with channel multiplier 1 and channels a multiple of 4 goes to
  * `depthwise`, other depthwise (one input channel per group) to `direct`; 1x1 convolutions that
- * read the input as it is go to `pointwise`; the rest to `im2col` where its GEMM reads vec4s
- * (patch length and output channels multiples of 4: 1.6x faster than implicit on a 3x3
- * 56x56x64->64, for a scratch matrix of KH*KW times the input), else to `implicit`.
+ * read the input as it is go to `pointwise`; channels per group in and out multiples of 4 to
+ * `implicit-vec4-quad` (or `implicit-vec4` on devices without quad operations); the rest to
+ * `im2col` where its GEMM reads vec4s and a patch row fits the scratch cap, else to `implicit`.
  * The rule and its measurements are in bench/NOTES.md.
  */
 export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
@@ -112,11 +116,14 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
     }
     if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
-    if (forced === 'implicit-vec4' && !isImplicitVec4(g)) {
+    if ((forced === 'implicit-vec4' || forced === 'implicit-vec4-quad') && !isImplicitVec4(g)) {
       throw new WgnnError(
         'conv2d',
-        `variant implicit-vec4 needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
+        `variant ${forced} needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
       );
+    }
+    if (forced === 'implicit-vec4-quad' && !ctx.quadOps) {
+      throw new WgnnError('conv2d', "variant implicit-vec4-quad needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4");
     }
     if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
       throw new WgnnError(
@@ -129,7 +136,7 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (isDepthwiseVec4(g)) return 'depthwise';
   if (g.CinG === 1 && g.groups > 1) return 'direct';
   if (isPointwise(g)) return 'pointwise';
-  if (isImplicitVec4(g)) return 'implicit-vec4';
+  if (isImplicitVec4(g)) return ctx.quadOps ? 'implicit-vec4-quad' : 'implicit-vec4';
   const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
   return rowFits && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
 }
@@ -188,11 +195,14 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 }
 
 /** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */
-const IMPLICIT_TILES = { 'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] }, implicit: { pixels: 32, channels: 32, wg: [8, 8] } } as const;
+const IMPLICIT_TILES = {
+  'implicit-vec4-quad': { pixels: 64, channels: 64, wg: [8, 4] }, // WG_X a multiple of 4: a quad's blocks share their pixels
+  'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] },
+  implicit: { pixels: 32, channels: 32, wg: [8, 8] } } as const;
 
 /** An implicit-GEMM dispatch: one invocation per register block of pixels x channels, z over groups. */
 function implicitDispatch(
-  variant: 'implicit-vec4' | 'implicit', g: ConvGeometry, out: TensorSpec, hasBias: boolean, act: ResolvedActivation,
+  variant: keyof typeof IMPLICIT_TILES, g: ConvGeometry, out: TensorSpec, hasBias: boolean, act: ResolvedActivation,
   common: Record<string, number>, bindings: Dispatch['bindings'], ctx: PlanContext,
 ): Dispatch {
   const tile = IMPLICIT_TILES[variant];
@@ -272,7 +282,7 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
     if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
     const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
-    if (variant === 'implicit-vec4' || variant === 'implicit') {
+    if (variant !== 'direct') {
       return { scratchBytes: [], dispatches: [implicitDispatch(variant, g, out, !!bias, act, common, bindings, ctx)] };
     }
     const count = g.N * g.OH * g.OW * Math.ceil(g.Cout / 4);

@@ -1,6 +1,7 @@
 // The GEMM dispatch shared by every op that multiplies matrices (matmul, convolution, the RNN
 // input projection): out[z, m, n] = act(sum_k A[z, m, k] B[z, k, n] + bias[z, m, n]) over strided
-// views of its buffers, computed by one of the three matmul kernels.
+// views of its buffers, computed by one of the four matmul kernels.
+import vec4QuadWgsl from '../../../shaders/matmul_vec4_quad.wgsl?raw';
 import vec4Wgsl from '../../../shaders/matmul_vec4.wgsl?raw';
 import regtileWgsl from '../../../shaders/matmul_regtile.wgsl?raw';
 import sharedWgsl from '../../../shaders/matmul_shared.wgsl?raw';
@@ -9,17 +10,19 @@ import { formatShape } from '../../shape.ts';
 import type { ResolvedActivation } from '../activation/kinds.ts';
 import type { BindingRef, Dispatch, PlanContext } from '../op.ts';
 
-export const MATMUL_VARIANTS = ['vec4', 'regtile', 'shared'] as const;
+export const MATMUL_VARIANTS = ['vec4-quad', 'vec4', 'regtile', 'shared'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
 
 const SHADERS = {
+  'vec4-quad': { name: 'matmul_vec4_quad.wgsl', code: vec4QuadWgsl },
   vec4: { name: 'matmul_vec4.wgsl', code: vec4Wgsl },
   regtile: { name: 'matmul_regtile.wgsl', code: regtileWgsl },
   shared: { name: 'matmul_shared.wgsl', code: sharedWgsl },
 };
-const WORKGROUP = { vec4: [8, 4], regtile: [8, 8], shared: [16, 16] } as const;
+/** vec4-quad: WG_X must stay a multiple of 4 (a quad's blocks share one block row). */
+const WORKGROUP = { 'vec4-quad': [8, 4], vec4: [8, 4], regtile: [8, 8], shared: [16, 16] } as const;
 /** Output rows and columns one invocation computes. */
-const INVOCATION_TILE = { vec4: [16, 8], regtile: [4, 4], shared: [4, 4] } as const;
+const INVOCATION_TILE = { 'vec4-quad': [16, 8], vec4: [16, 8], regtile: [4, 4], shared: [4, 4] } as const;
 export const MAX_BATCH_RANK = 4;
 
 export interface GemmView {
@@ -52,18 +55,23 @@ export interface GemmBindings {
 }
 
 /**
- * The automatic choice is vec4 wherever the operands' rows are whole vec4s, else regtile: on
- * SwiftShader vec4 is 2.7x faster than regtile at 1024^3, and regtile 2.2-3.4x faster than shared
- * (bench/NOTES.md). A forced vec4 also falls back to regtile where the layout rules it out, so it
- * can be forced for a whole model whose layers differ.
+ * The automatic choice is vec4-quad wherever the operands' rows are whole vec4s and the device has
+ * quad operations, vec4 where it has not, else regtile: on SwiftShader vec4-quad is 1.5x faster
+ * than vec4 at 1024^3, vec4 2.7x faster than regtile, and regtile 2.2-3.4x faster than shared
+ * (bench/NOTES.md). A forced vec4 or vec4-quad also falls back to regtile where the layout rules
+ * it out, so it can be forced for a whole model whose layers differ.
  */
 export function selectMatmulVariant(ctx: PlanContext, view: GemmView): MatmulVariant {
   const forced = ctx.forcedVariants.matmul;
   if (forced !== undefined && !(MATMUL_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError('matmul', `unknown variant '${forced}'; variants: ${MATMUL_VARIANTS.join(', ')}`);
   }
-  const preferred = (forced as MatmulVariant | undefined) ?? 'vec4';
-  return preferred === 'vec4' && !vec4Layout(view) ? 'regtile' : preferred;
+  if (forced === 'vec4-quad' && !ctx.quadOps) {
+    throw new WgnnError('matmul', "variant 'vec4-quad' needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use 'vec4'");
+  }
+  const preferred = (forced as MatmulVariant | undefined) ?? (ctx.quadOps ? 'vec4-quad' : 'vec4');
+  const vec4Family = preferred === 'vec4' || preferred === 'vec4-quad';
+  return vec4Family && !vec4Layout(view) ? 'regtile' : preferred;
 }
 
 /**

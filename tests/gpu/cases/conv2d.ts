@@ -115,11 +115,13 @@ const HAND_PICKED: ConvConfig[] = [
   // the automatic choice go vec4.
   { ...base, H: 7, W: 6, Cin: 8, Cout: 12, kernel: [3, 3], padding: [1, 2, 0, 1], activation: 'relu' },
   { ...base, batch: 3, H: 6, W: 5, Cin: 8, Cout: 8, kernel: [2, 3], strides: [2, 1], padding: 'same', groups: 2 },
-  // ... and for implicit-vec4's 16x8 tiles: pixel counts off 16, 4 / 12 / 20 channels per group.
+  // ... and for the implicit-vec4 kernels' 16x8 tiles: pixel counts off 16, 4 / 12 / 20 channels
+  // per group, more than one workgroup (64 pixels x 64 channels) each way.
   { ...base, batch: 3, H: 9, W: 7, Cin: 4, Cout: 20, kernel: [3, 3], strides: [2, 2], dilations: [2, 1], padding: [2, 1, 1, 2], activation: 'elu' },
   { ...base, H: 3, W: 2, Cin: 12, Cout: 4, kernel: [5, 5], padding: [2, 2, 2, 2], bias: false }, // kernel larger than the input
   { ...base, H: 5, W: 11, Cin: 16, Cout: 32, kernel: [1, 1], strides: [2, 2], padding: [1, 0, 1, 0], groups: 4, activation: 'relu' },
   { ...base, H: 13, W: 13, Cin: 8, Cout: 16, kernel: [3, 3], padding: 'same', activation: 'leakyRelu' },
+  { ...base, batch: 2, H: 5, W: 7, Cin: 8, Cout: 72, kernel: [3, 3], padding: 'same' },
 ];
 
 /**
@@ -158,7 +160,7 @@ const CHUNKED: [ConvConfig, number][] = [
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
-  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (v !== 'implicit-vec4' || isImplicitVec4(c)));
+  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (!v.startsWith('implicit-vec4') || isImplicitVec4(c)));
 }
 
 function conv1dCase(length: number, Cin: number, Cout: number, kernel: number, stride: number, dilation: number, padding: Padding, groups: number): GpuCase {

@@ -61,10 +61,11 @@ const SIZES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 7], [4, 4, 4], [16, 16, 16], [17, 33, 13],
   [33, 17, 65], [64, 64, 64], [65, 63, 31], [1, 129, 70], [100, 3, 257],
 ];
-// vec4 reads rows as vec4s (K and the stored row lengths multiples of 4; other shapes fall back to
-// regtile, tests/unit/matmul-variant.test.ts): sizes off its 16x8 tile, with edge rows and columns.
+// vec4 and vec4-quad read rows as vec4s (K and the stored row lengths multiples of 4; other shapes
+// fall back to regtile, tests/unit/matmul-variant.test.ts): sizes off their 16x8 tile, with edge
+// rows and columns, and past one workgroup (64x64) both ways.
 const VEC4_SIZES: [number, number, number][] = [
-  [4, 4, 4], [1, 8, 4], [20, 12, 8], [36, 44, 68], [64, 64, 64], [17, 36, 20], [33, 4, 132], [100, 20, 256],
+  [4, 4, 4], [1, 8, 4], [20, 12, 8], [36, 44, 68], [64, 64, 64], [17, 36, 20], [33, 4, 132], [100, 20, 256], [130, 76, 12],
 ];
 const BATCHES: [number[], number[]][] = [[[2], [2]], [[3], []], [[], [4]], [[2, 1], [3]], [[1, 3], [2, 1]], [[2, 1, 2], [1, 3, 1]]];
 const BIASES = (M: number, N: number) => [[N], [1, N], [M, 1], [M, N], [1]];
@@ -79,7 +80,7 @@ function vec4Aligned(c: MatmulCase): boolean {
 function grid(): MatmulCase[] {
   const cases: MatmulCase[] = [];
   for (const variant of MATMUL_VARIANTS) {
-    const vec4 = variant === 'vec4';
+    const vec4 = variant === 'vec4' || variant === 'vec4-quad';
     for (const [M, N, K] of vec4 ? VEC4_SIZES : SIZES) {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) cases.push({ variant, M, N, K, transposeA, transposeB });
@@ -92,8 +93,8 @@ function grid(): MatmulCase[] {
       cases.push({ variant, M: 13, N: vec4 ? 20 : 18, K: 20, bias: [vec4 ? 20 : 18], activation });
     }
   }
-  // A forced vec4 on a shape it cannot read falls back to regtile; keep only the cases it runs.
-  return cases.filter((c) => c.variant !== 'vec4' || vec4Aligned(c));
+  // A forced vec4 (-quad) on a shape it cannot read falls back to regtile; keep only the cases it runs.
+  return cases.filter((c) => !c.variant.startsWith('vec4') || vec4Aligned(c));
 }
 
 export const matmulCases: GpuCase[] = grid().map(matmulCase);
