@@ -1,6 +1,7 @@
 // `npm run bench:kernels`: wgnn kernel variants only (matmul designs, conv variants, recurrent
 // paths), GPU execution time without readback, for kernel tuning. Serves bench/kernels.html with
-// Vite, opens it in headless Chromium and prints timings to bench/results/kernels.json.
+// Vite, opens it in headless Chromium and prints timings to bench/results/kernels.json (a run
+// filtered with --only writes kernels-partial.json instead, so the full record stays whole).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'vite';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       }
     }
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench/results/kernels.json'), JSON.stringify({ adapter, rows }, null, 2));
+    writeFileSync(join(ROOT, `bench/results/${ONLY ? 'kernels-partial' : 'kernels'}.json`), JSON.stringify({ adapter, rows }, null, 2));
   } finally {
     await browser.close();
     await server.close();
