@@ -8,7 +8,7 @@
 //                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
 //   implicit-vec4-quad  the same sharing input loads within quads, where the device has quad
 //                  operations (shaders/conv2d_implicit_vec4_quad.wgsl)
-//   implicit       the same with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
+//   implicit       implicit-vec4 with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
 //   direct     one invocation per output pixel and channel quad (shaders/conv2d_direct.wgsl):
