@@ -80,7 +80,7 @@ function vec4Aligned(c: MatmulCase): boolean {
 function grid(): MatmulCase[] {
   const cases: MatmulCase[] = [];
   for (const variant of MATMUL_VARIANTS) {
-    const vec4 = variant === 'vec4' || variant === 'vec4-quad';
+    const vec4 = variant.startsWith('vec4');
     for (const [M, N, K] of vec4 ? VEC4_SIZES : SIZES) {
       for (const transposeA of [false, true]) {
         for (const transposeB of [false, true]) cases.push({ variant, M, N, K, transposeA, transposeB });
