@@ -3,27 +3,32 @@
 //   out[n, oy, ox, c] = activate(bias[c] + sum_{ky, kx} x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, c] * w[ky, kx, 0, c])
 // Built for SwiftShader, where every storage load is a bounds-checked gather per component and
 // control flow in a loop costs more than the loads it saves (measured: bench/NOTES.md, issue 7).
-// An invocation computes a strip of 4 consecutive output pixels along W for one channel quad, so
-// each weight vec4 it loads serves 4 outputs:
-// - 3x3, stride 1, dilation 1 (KERNEL_3X3_S1): a loop over the 3 kernel rows, each row straight-line
-//   code that loads its 6 input columns and 3 weights once for 12 vec4 FMAs (the direct kernel: 24
-//   scalar loads per row and output quad). Rows outside [0, H) are masked, not branched around.
-//   The row loop runs to the runtime KH so that the compiler cannot unroll it: unrolled, it ran
-//   no faster and took 2.2x as long to compile (first run 281 vs 97 ms).
-// - any other kernel: a loop over the taps, 1 weight and 4 input loads per tap; rows outside
-//   [0, H) are skipped.
+// An invocation computes a block of rowsPer output rows of a strip of consecutive output pixels
+// along W, for one channel quad, so each weight vec4 it loads serves every pixel of the strip:
+// - 3x3, stride 1, dilation 1 (KERNEL_3X3_S1): strips of 2 pixels; the 9 weights stay in registers
+//   and the input rows roll: each output row loads one new input row of 4 columns (the two above
+//   are kept from the rows before) for 6 vec4 FMAs per kernel row. Against strips of 4 that load
+//   the 3 rows for every output row, this cut the loads per output pixel from 6.75 to 2 and the
+//   kernel time ~2x. Strips of 4 that roll ran no faster and took 1.7x as long to compile; the two
+//   rows above the block are loaded by the same loop (its first two trips store nothing), since a
+//   second copy of the row code doubled the compile time too. Rows outside [0, H) are masked.
+// - any other kernel: strips of 4, rowsPer 1, and a loop over the taps, 1 weight and 4 input loads
+//   per tap; rows outside [0, H) are skipped.
 // Columns outside [0, W) read as zero through a select on a clamped index, so nothing is read out
-// of range. Accumulators are a mat4x4 (a column per output pixel) indexed by constants only: an
+// of range. Accumulators are matrices (a column per output pixel) indexed by constants only: an
 // array indexed in a loop is kept in memory by SwiftShader.
 
 struct Params {
-  count: u32,    // N * OH * strips * C4: one invocation per strip and channel quad
+  count: u32,    // N * rowBlocks * strips * C4: one invocation per block, strip and channel quad
   H: u32,
   W: u32,
   C4: u32,       // channels / 4
   OH: u32,
   OW: u32,
-  strips: u32,   // ceil(OW / 4)
+  strips: u32,   // ceil(OW / stripWidth)
+  stripWidth: u32, // output pixels per strip: 2 if KERNEL_3X3_S1, else 4
+  rowsPer: u32,  // output rows per invocation (1 unless KERNEL_3X3_S1)
+  rowBlocks: u32, // ceil(OH / rowsPer)
   KH: u32,
   KW: u32,
   strideH: u32,
@@ -90,29 +95,48 @@ fn column(rowStart: u32, col: i32, q: u32, rowInside: bool) -> vec4<f32> {
   return select(vec4<f32>(0.0), v, rowInside && col >= 0 && col < i32(params.W));
 }
 
-// Kernel row ky of the 3x3 path: output p of the strip reads columns col0 + p .. col0 + p + 2.
-fn row3(n: u32, iy: i32, col0: i32, ky: u32, q: u32) -> mat4x4<f32> {
+// One input row's 4 columns for a pair of outputs: what the 3x3 path keeps in registers per kernel row.
+struct Row4 { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32> }
+
+fn loadRow(n: u32, iy: i32, col0: i32, q: u32) -> Row4 {
   let inside = iy >= 0 && iy < i32(params.H);
   let start = rowStart(n, iy);
-  let c0 = column(start, col0, q, inside);
-  let c1 = column(start, col0 + 1, q, inside);
-  let c2 = column(start, col0 + 2, q, inside);
-  let c3 = column(start, col0 + 3, q, inside);
-  let c4 = column(start, col0 + 4, q, inside);
-  let c5 = column(start, col0 + 5, q, inside);
-  let w0 = w[3u * ky * params.C4 + q];
-  let w1 = w[(3u * ky + 1u) * params.C4 + q];
-  let w2 = w[(3u * ky + 2u) * params.C4 + q];
-  return mat4x4<f32>(c0 * w0 + c1 * w1 + c2 * w2, c1 * w0 + c2 * w1 + c3 * w2,
-                     c2 * w0 + c3 * w1 + c4 * w2, c3 * w0 + c4 * w1 + c5 * w2);
+  return Row4(column(start, col0, q, inside), column(start, col0 + 1, q, inside),
+              column(start, col0 + 2, q, inside), column(start, col0 + 3, q, inside));
 }
 
-fn kernel3x3(n: u32, oy: u32, ox0: u32, q: u32) -> mat4x4<f32> {
-  let iy = i32(oy) - i32(params.padTop);
+// One kernel row's 3 taps for the pair: output p reads columns p .. p + 2.
+fn taps3(r: Row4, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>) -> mat2x4<f32> {
+  return mat2x4<f32>(r.c0 * w0 + r.c1 * w1 + r.c2 * w2, r.c1 * w0 + r.c2 * w1 + r.c3 * w2);
+}
+
+fn rolling3x3(n: u32, oy0: u32, oyEnd: u32, ox0: u32, q: u32, b: vec4<f32>) {
+  let s = params.C4;
+  let w0 = w[q];
+  let w1 = w[s + q];
+  let w2 = w[2u * s + q];
+  let w3 = w[3u * s + q];
+  let w4 = w[4u * s + q];
+  let w5 = w[5u * s + q];
+  let w6 = w[6u * s + q];
+  let w7 = w[7u * s + q];
+  let w8 = w[8u * s + q];
   let col0 = i32(ox0) - i32(params.padLeft);
-  var acc = mat4x4<f32>();
-  for (var ky = 0u; ky < params.KH; ky++) { acc += row3(n, iy + i32(ky), col0, ky, q); }
-  return acc;
+  let iy0 = i32(oy0) - i32(params.padTop);
+  // Input row iy0 + t feeds output rows oy0 + t - 2 .. oy0 + t; trip t stores output row oy0 + t - 2.
+  var above2: Row4;
+  var above1: Row4;
+  for (var t = 0u; t < oyEnd - oy0 + 2u; t++) {
+    let row = loadRow(n, iy0 + i32(t), col0, q);
+    if (t >= 2u) {
+      let acc = taps3(above2, w0, w1, w2) + taps3(above1, w3, w4, w5) + taps3(row, w6, w7, w8);
+      let outStart = ((n * params.OH + oy0 + t - 2u) * params.OW + ox0) * s + q;
+      out[outStart] = activate4(acc[0] + b);
+      if (ox0 + 1u < params.OW) { out[outStart + s] = activate4(acc[1] + b); }
+    }
+    above2 = above1;
+    above1 = row;
+  }
 }
 
 fn anyKernel(n: u32, oy: u32, ox0: u32, q: u32) -> mat4x4<f32> {
@@ -133,27 +157,34 @@ fn anyKernel(n: u32, oy: u32, ox0: u32, q: u32) -> mat4x4<f32> {
   return acc;
 }
 
+// The strip's 4 outputs of row oy with bias and activation. The last strip of a row may run past
+// OW: those pixels were computed from zeros, not stored.
+fn storeStrip(n: u32, oy: u32, ox0: u32, q: u32, acc: mat4x4<f32>, b: vec4<f32>) {
+  let left = params.OW - ox0;
+  let outStart = ((n * params.OH + oy) * params.OW + ox0) * params.C4 + q;
+  out[outStart] = activate4(acc[0] + b);
+  if (left > 1u) { out[outStart + params.C4] = activate4(acc[1] + b); }
+  if (left > 2u) { out[outStart + 2u * params.C4] = activate4(acc[2] + b); }
+  if (left > 3u) { out[outStart + 3u * params.C4] = activate4(acc[3] + b); }
+}
+
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * WG_SIZE;
   if (i >= params.count) { return; }
   let q = i % params.C4;
   let strip = (i / params.C4) % params.strips;
-  let row = i / (params.C4 * params.strips);  // n * OH + oy
-  let oy = row % params.OH;
-  let n = row / params.OH;
-  let ox0 = strip * 4u;
-
-  var acc: mat4x4<f32>;
-  if (KERNEL_3X3_S1) { acc = kernel3x3(n, oy, ox0, q); } else { acc = anyKernel(n, oy, ox0, q); }
+  let block = i / (params.C4 * params.strips);  // n * rowBlocks + row block
+  let n = block / params.rowBlocks;
+  let oy0 = (block % params.rowBlocks) * params.rowsPer;
+  let oyEnd = min(oy0 + params.rowsPer, params.OH);
+  let ox0 = strip * params.stripWidth;
 
   var b = vec4<f32>(0.0);
   if (HAS_BIAS) { b = bias[q]; }
-  // The last strip of a row may run past OW: those pixels were computed from zeros, not stored.
-  let left = params.OW - ox0;
-  let outStart = (row * params.OW + ox0) * params.C4 + q;
-  out[outStart] = activate4(acc[0] + b);
-  if (left > 1u) { out[outStart + params.C4] = activate4(acc[1] + b); }
-  if (left > 2u) { out[outStart + 2u * params.C4] = activate4(acc[2] + b); }
-  if (left > 3u) { out[outStart + 3u * params.C4] = activate4(acc[3] + b); }
+  if (KERNEL_3X3_S1) {
+    rolling3x3(n, oy0, oyEnd, ox0, q, b);
+  } else {
+    for (var oy = oy0; oy < oyEnd; oy++) { storeStrip(n, oy, ox0, q, anyKernel(n, oy, ox0, q), b); }
+  }
 }

@@ -220,21 +220,31 @@ function implicitDispatch(
   };
 }
 
+/** Output rows per invocation of the depthwise 3x3 path, and the invocations it keeps at least. */
+const DEPTHWISE_ROWS = 8;
+const DEPTHWISE_MIN_INVOCATIONS = 2048;
+
 /**
- * The depthwise kernel: an invocation per strip of 4 output pixels along W and channel quad. 3x3
- * kernels with stride and dilation 1 take its row-at-a-time path (KERNEL_3X3_S1), any other its tap
- * loop (measurements in bench/NOTES.md).
+ * The depthwise kernel: an invocation per strip of output pixels along W, channel quad and block
+ * of rows. 3x3 kernels with stride and dilation 1 take its rolling-rows path (KERNEL_3X3_S1):
+ * strips of 2, up to 8 rows per invocation (fewer where that would leave under 2048
+ * invocations). Any other kernel takes its tap loop: strips of 4, a row each. Measurements in
+ * bench/NOTES.md.
  */
 function depthwiseDispatch(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, bindings: Dispatch['bindings'], ctx: PlanContext): Dispatch {
   const is3x3Stride1 = g.KH === 3 && g.KW === 3 && [...g.strides, ...g.dilations].every((v) => v === 1);
   const C4 = g.Cin / 4;
-  const strips = Math.ceil(g.OW / 4);
-  const count = g.N * g.OH * strips * C4;
+  const stripWidth = is3x3Stride1 ? 2 : 4;
+  const strips = Math.ceil(g.OW / stripWidth);
+  const stripRows = g.N * g.OH * strips * C4;
+  const rowsPer = is3x3Stride1 ? Math.max(1, Math.min(DEPTHWISE_ROWS, g.OH, Math.floor(stripRows / DEPTHWISE_MIN_INVOCATIONS))) : 1;
+  const rowBlocks = Math.ceil(g.OH / rowsPer);
+  const count = g.N * rowBlocks * strips * C4;
   return {
     shader: SHADERS.depthwise,
     overrides: { HAS_BIAS: Number(hasBias), ACTIVATION: act.code, WG_SIZE: 64, KERNEL_3X3_S1: Number(is3x3Stride1) },
     params: {
-      count, H: g.H, W: g.W, C4, OH: g.OH, OW: g.OW, strips, KH: g.KH, KW: g.KW,
+      count, H: g.H, W: g.W, C4, OH: g.OH, OW: g.OW, strips, stripWidth, rowsPer, rowBlocks, KH: g.KH, KW: g.KW,
       strideH: g.strides[0], strideW: g.strides[1], dilationH: g.dilations[0], dilationW: g.dilations[1],
       padTop: g.pads[0], padLeft: g.pads[1], alpha: act.alpha, beta: act.beta,
     },

@@ -125,8 +125,8 @@ const HAND_PICKED: ConvConfig[] = [
 ];
 
 /**
- * Multiplier-1 depthwise shapes for the strip kernel (4 output pixels by 4 channels per
- * invocation): 3x3 stride 1 (its row-at-a-time path) and other kernels (its tap loop), over widths
+ * Multiplier-1 depthwise shapes for the strip kernel (2 or 4 output pixels by 4 channels per
+ * invocation): 3x3 stride 1 (its rolling-rows path) and other kernels (its tap loop), over widths
  * that leave 1-3 pixels in the last strip, single pixels, rows wholly in the padding, strides and
  * dilations.
  */
@@ -139,6 +139,10 @@ const DEPTHWISE: ConvConfig[] = [
   depthwise({ ...dw, H: 6, W: 10, Cin: 12, kernel: [3, 3], padding: 'valid', activation: 'relu6' }), // whole strips only
   depthwise({ ...dw, batch: 3, H: 4, W: 9, Cin: 4, kernel: [3, 3], padding: [0, 2, 1, 0] }),
   depthwise({ ...dw, H: 5, W: 12, Cin: 8, kernel: [3, 3], padding: [2, 0, 2, 3], bias: false }), // rows wholly in the padding
+  // Enough strips for the 3x3 path to take several rows per invocation: 4 (8400 strip rows) and
+  // 8 (30240), with row counts that leave a short last block, in each of 2 images.
+  depthwise({ ...dw, batch: 2, H: 15, W: 13, Cin: 160, kernel: [3, 3], activation: 'relu' }),
+  depthwise({ ...dw, batch: 2, H: 21, W: 17, Cin: 320, kernel: [3, 3], padding: [1, 2, 1, 0] }),
   depthwise({ ...dw, H: 1, W: 13, Cin: 20, kernel: [1, 1], padding: 'valid' }),
   depthwise({ ...dw, H: 13, W: 1, Cin: 12, kernel: [3, 1] }),
   depthwise({ ...dw, H: 13, W: 13, Cin: 12, kernel: [5, 5], padding: [2, 1, 0, 3], activation: 'relu6' }),
