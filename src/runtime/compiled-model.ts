@@ -66,8 +66,7 @@ export class CompiledModel {
       this.gpu.device.queue.submit([encoder.finish()]);
       this.gpu.endErrorScope(this.name);
       this.gpu.dispatchCount += runner.dispatches.length;
-      await this.gpu.checkErrors();
-      outputs = await runner.readOutputs(staging);
+      outputs = await this.gpu.afterErrors(runner.readOutputs(staging));
     }
     return Object.fromEntries(this.outputNames.map((n, i) => [n, outputs[i] as Float32Array]));
   }

@@ -169,16 +169,28 @@ export class GpuExecutor {
     if (messages.length) throw new WgnnError('webgpu', messages.join('; '));
   }
 
+  /**
+   * Waits for `read` (a readback of submitted work) and for the error scopes of everything
+   * submitted before it, together: the error check's round trip then overlaps the GPU work
+   * instead of following it (0.2-0.8 ms a run on SwiftShader). A WebGPU error wins over
+   * whatever the read returned.
+   */
+  async afterErrors<T>(read: Promise<T>): Promise<T> {
+    const [errors, result] = await Promise.allSettled([this.checkErrors(), read]);
+    if (errors.status === 'rejected') throw errors.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }
+
   async read(buffer: GPUBuffer, count: number, dtype: DType): Promise<TensorData> {
     this.checkAlive();
-    await this.checkErrors();
     const bytes = count * BYTES_PER_ELEMENT[dtype];
     const staging = this.allocate({ label: 'wgnn:readback', size: Math.max(4, bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     try {
       const encoder = this.device.createCommandEncoder({ label: 'wgnn:readback' });
       if (bytes > 0) encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
-      await this.untilLost(staging.mapAsync(MAP_MODE_READ));
+      await this.afterErrors(this.untilLost(staging.mapAsync(MAP_MODE_READ)));
       const copy = staging.getMappedRange(0, bytes).slice(0);
       staging.unmap();
       return dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);

@@ -2,6 +2,7 @@
 import { createEngine, DeviceLostError, type Engine } from '../../../src/index.ts';
 import { matmulReference } from '../../../src/ops/matmul/reference.ts';
 import { resolveActivation } from '../../../src/ops/activation/kinds.ts';
+import { BufferUsage } from '../../../src/runtime/gpu-flags.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { Random } from '../../harness/random.ts';
 import type { GpuCase } from './case.ts';
@@ -52,6 +53,22 @@ export const engineCases: GpuCase[] = [
         message = (error as Error).message;
       }
       if (!/relu: tensor \[2, 3\] float32 was used after dispose/.test(message)) throw new Error(`op on disposed tensor: ${message}`);
+    },
+  },
+  {
+    name: 'a WebGPU error in submitted work rejects the next read, naming the op',
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const t = engine.tensor([2], [1, 2]);
+      // Work filed under a label, as an op's run does, that WebGPU rejects: MAP_READ with STORAGE.
+      const gpu = (engine as unknown as { gpu: { device: GPUDevice; beginErrorScope(): void; endErrorScope(label: string): void } }).gpu;
+      gpu.beginErrorScope();
+      gpu.device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.STORAGE });
+      gpu.endErrorScope('bad-op');
+      // The read itself would succeed; the error filed before it must win.
+      await expectRejects('read after an error', t.data(), /bad-op: WebGPU validation error/);
+      const again = await t.data();
+      if (again[0] !== 1 || again[1] !== 2) throw new Error(`read after the error was reported: ${again}`);
     },
   },
   {
