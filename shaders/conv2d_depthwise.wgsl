@@ -95,7 +95,7 @@ fn column(rowStart: u32, col: i32, q: u32, rowInside: bool) -> vec4<f32> {
   return select(vec4<f32>(0.0), v, rowInside && col >= 0 && col < i32(params.W));
 }
 
-// One input row's 4 columns for a pair of outputs: what the 3x3 path keeps in registers per kernel row.
+// One input row's 4 columns for a pair of outputs: what the 3x3 path keeps per kernel row.
 struct Row4 { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32> }
 
 fn loadRow(n: u32, iy: i32, col0: i32, q: u32) -> Row4 {
@@ -111,16 +111,16 @@ fn taps3(r: Row4, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>) -> mat2x4<f32> {
 }
 
 fn rolling3x3(n: u32, oy0: u32, oyEnd: u32, ox0: u32, q: u32, b: vec4<f32>) {
-  let s = params.C4;
+  let C4 = params.C4;
   let w0 = w[q];
-  let w1 = w[s + q];
-  let w2 = w[2u * s + q];
-  let w3 = w[3u * s + q];
-  let w4 = w[4u * s + q];
-  let w5 = w[5u * s + q];
-  let w6 = w[6u * s + q];
-  let w7 = w[7u * s + q];
-  let w8 = w[8u * s + q];
+  let w1 = w[C4 + q];
+  let w2 = w[2u * C4 + q];
+  let w3 = w[3u * C4 + q];
+  let w4 = w[4u * C4 + q];
+  let w5 = w[5u * C4 + q];
+  let w6 = w[6u * C4 + q];
+  let w7 = w[7u * C4 + q];
+  let w8 = w[8u * C4 + q];
   let col0 = i32(ox0) - i32(params.padLeft);
   let iy0 = i32(oy0) - i32(params.padTop);
   // Input row iy0 + t feeds output rows oy0 + t - 2 .. oy0 + t; trip t stores output row oy0 + t - 2.
@@ -130,9 +130,9 @@ fn rolling3x3(n: u32, oy0: u32, oyEnd: u32, ox0: u32, q: u32, b: vec4<f32>) {
     let row = loadRow(n, iy0 + i32(t), col0, q);
     if (t >= 2u) {
       let acc = taps3(above2, w0, w1, w2) + taps3(above1, w3, w4, w5) + taps3(row, w6, w7, w8);
-      let outStart = ((n * params.OH + oy0 + t - 2u) * params.OW + ox0) * s + q;
+      let outStart = ((n * params.OH + oy0 + t - 2u) * params.OW + ox0) * C4 + q;
       out[outStart] = activate4(acc[0] + b);
-      if (ox0 + 1u < params.OW) { out[outStart + s] = activate4(acc[1] + b); }
+      if (ox0 + 1u < params.OW) { out[outStart + C4] = activate4(acc[1] + b); }
     }
     above2 = above1;
     above1 = row;

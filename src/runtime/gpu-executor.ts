@@ -177,6 +177,8 @@ export class GpuExecutor {
    */
   async afterErrors<T>(read: Promise<T>): Promise<T> {
     const [errors, result] = await Promise.allSettled([this.checkErrors(), read]);
+    // A lost device fails both; its DeviceLostError says why.
+    if (this.lostError) throw this.lostError;
     if (errors.status === 'rejected') throw errors.reason;
     if (result.status === 'rejected') throw result.reason;
     return result.value;

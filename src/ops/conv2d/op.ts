@@ -236,8 +236,8 @@ function depthwiseDispatch(g: ConvGeometry, hasBias: boolean, act: ResolvedActiv
   const C4 = g.Cin / 4;
   const stripWidth = is3x3Stride1 ? 2 : 4;
   const strips = Math.ceil(g.OW / stripWidth);
-  const stripRows = g.N * g.OH * strips * C4;
-  const rowsPer = is3x3Stride1 ? Math.max(1, Math.min(DEPTHWISE_ROWS, g.OH, Math.floor(stripRows / DEPTHWISE_MIN_INVOCATIONS))) : 1;
+  const rowInvocations = g.N * g.OH * strips * C4; // invocations at one row each
+  const rowsPer = is3x3Stride1 ? Math.max(1, Math.min(DEPTHWISE_ROWS, g.OH, Math.floor(rowInvocations / DEPTHWISE_MIN_INVOCATIONS))) : 1;
   const rowBlocks = Math.ceil(g.OH / rowsPer);
   const count = g.N * rowBlocks * strips * C4;
   return {

@@ -139,8 +139,8 @@ const DEPTHWISE: ConvConfig[] = [
   depthwise({ ...dw, H: 6, W: 10, Cin: 12, kernel: [3, 3], padding: 'valid', activation: 'relu6' }), // whole strips only
   depthwise({ ...dw, batch: 3, H: 4, W: 9, Cin: 4, kernel: [3, 3], padding: [0, 2, 1, 0] }),
   depthwise({ ...dw, H: 5, W: 12, Cin: 8, kernel: [3, 3], padding: [2, 0, 2, 3], bias: false }), // rows wholly in the padding
-  // Enough strips for the 3x3 path to take several rows per invocation: 4 (8400 strip rows) and
-  // 8 (30240), with row counts that leave a short last block, in each of 2 images.
+  // Enough strips for the 3x3 path to take several rows per invocation: 4 (8400 invocations at
+  // one row each) and 8 (30240), with row counts that leave a short last block, in 2 images.
   depthwise({ ...dw, batch: 2, H: 15, W: 13, Cin: 160, kernel: [3, 3], activation: 'relu' }),
   depthwise({ ...dw, batch: 2, H: 21, W: 17, Cin: 320, kernel: [3, 3], padding: [1, 2, 1, 0] }),
   depthwise({ ...dw, H: 1, W: 13, Cin: 20, kernel: [1, 1], padding: 'valid' }),
