@@ -7,11 +7,12 @@
 // src/ops/recurrent/layout.ts.
 //   SEQUENCE = false: one step per dispatch (params.step); h and c come from and go to storage
 //     buffers the plan alternates, and the last step writes the final-state outputs.
-//   SEQUENCE = true: one dispatch runs all T steps. h stays in workgroup memory (all units are
-//     read by every invocation); each invocation owns one quad (WG_SIZE >= Hq) and keeps its c,
-//     and its new h until every invocation has read h(t-1), in registers. Two barriers per step.
-//     Workgroup memory is kept small on purpose: SwiftShader's pipeline compile time grows with
-//     it (~0.45 ms per f32; bench/NOTES.md).
+//   SEQUENCE = true: one dispatch runs all T steps. Each invocation owns one quad (WG_SIZE >= Hq)
+//     and keeps its c, and its new h until every invocation has read h(t-1), in registers; h(t)
+//     goes to the workgroup's entries in hOut (which so ends holding the final state), where
+//     every invocation reads all units of it. Two barriers per step. No workgroup memory: on
+//     SwiftShader pipeline compile time grows with it (~0.4 ms per f32), and reading h from
+//     storage costs no more (bench/NOTES.md).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
 
@@ -54,7 +55,6 @@ override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
 const VEC_TILE = 4u;  // the smallest batch tile that reads h four steps of k at a time (bench/NOTES.md)
-override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence mode needs >= 4 * Hq
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order
@@ -62,12 +62,9 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;        // [B]
 @group(0) @binding(4) var<storage, read_write> hIn: array<f32>;            // [D, B, H] or [B, D, H] via sStride*
 @group(0) @binding(5) var<storage, read_write> cIn: array<f32>;
-@group(0) @binding(6) var<storage, read_write> hOut: array<f32>;
+@group(0) @binding(6) var<storage, read_write> hOut: array<f32>;            // also h(t) between steps (sequence mode)
 @group(0) @binding(7) var<storage, read_write> cOut: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;              // via yStride*
-
-// Scalars, not vec4s: a scalar read of a vec4 element costs a whole vec4 gather on SwiftShader.
-var<workgroup> hShared: array<f32, BATCH_TILE * CAPACITY>;  // [BATCH_TILE][CAPACITY] (sequence mode)
 
 // BEGIN recurrentActivate
 // The ONNX recurrent activations by code (RECURRENT_ACTIVATION_CODES in src/ops/recurrent/op.ts).
@@ -100,27 +97,26 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
-// h(t-1) of unit j of entry e.
+// h(t-1) of unit j of entry e (sequence mode: from hOut, where the previous step left it).
 fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[e.slot * CAPACITY + j]; }
+  if (SEQUENCE) { return hOut[e.sBase + j]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
-fn loadHShared(i: u32) -> vec4<f32> {
-  return vec4<f32>(hShared[i], hShared[i + 1u], hShared[i + 2u], hShared[i + 3u]);
-}
-
-fn storeHShared(i: u32, h: vec4<f32>) {
-  hShared[i] = h.x;
-  hShared[i + 1u] = h.y;
-  hShared[i + 2u] = h.z;
-  hShared[i + 3u] = h.w;
+// Sequence mode: h(t) of units 4q .. 4q+3 of entry e into hOut, for the next step to read. Units
+// past H have no slot there (they would land in the next entry's), nor has tile padding past B
+// (its clamped entry computes entry B-1's values; skipped all the same).
+fn publishH(e: Entry, q: u32, h: vec4<f32>) {
+  if (!e.inBatch) { return; }
+  for (var i = 0u; i < 4u; i++) {
+    if (4u * q + i < params.H) { hOut[e.sBase + 4u * q + i] = h[i]; }
+  }
 }
 
 // h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + k); }
+  if (SEQUENCE) { let i = e.sBase + k; return vec4<f32>(hOut[i], hOut[i + 1u], hOut[i + 2u], hOut[i + 3u]); }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
@@ -290,10 +286,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
       state[e] = QuadState(h, c);
-      storeHShared(e * CAPACITY + 4u * lid, h);
+      publishH(entries[e], lid, h);
     }
   }
-  if (SEQUENCE) { workgroupBarrier(); }
+  if (SEQUENCE) { storageBarrier(); }
   let first = select(params.step, 0u, SEQUENCE);
   let last = select(params.step + 1u, params.T, SEQUENCE);
   for (var s = first; s < last; s++) {
@@ -303,11 +299,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     if (SEQUENCE) {
       if (ownsQuad) { stepQuad(&entries, d, lid, &state); }
-      workgroupBarrier();  // every invocation has read h(t-1)
+      storageBarrier();  // every invocation has read h(t-1)
       if (ownsQuad) {
-        for (var e = 0u; e < BATCH_TILE; e++) { storeHShared(e * CAPACITY + 4u * lid, state[e].h); }
+        for (var e = 0u; e < BATCH_TILE; e++) { publishH(entries[e], lid, state[e].h); }
       }
-      workgroupBarrier();  // h(t) is complete
+      storageBarrier();  // h(t) is complete
     } else {
       for (var q = lid; q < params.Hq; q += WG_SIZE) { stepQuad(&entries, d, q, &state); }
     }
@@ -318,8 +314,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       for (var i = 0u; i < 4u; i++) {
         let j = 4u * lid + i;
         if (j >= params.H) { break; }
-        hOut[entries[e].sBase + j] = state[e].h[i];
-        cOut[entries[e].sBase + j] = state[e].c[i];
+        cOut[entries[e].sBase + j] = state[e].c[i];  // h is in hOut already
       }
     }
   }

@@ -72,7 +72,9 @@ describe('selectRecurrentVariant', () => {
   it('honours a forced variant and rejects an unknown or impossible one', () => {
     expect(select({}, 'per-step').variant).toBe('per-step');
     expect(() => select({}, 'fast')).toThrow(/unknown recurrent variant 'fast'/);
-    expect(() => select({ hiddenSize: 2000 }, 'sequence')).toThrow(/hidden size 2000 does not fit: the 'sequence' path keeps the state in workgroup memory \(16384 bytes/);
+    // The LSTM keeps no workgroup memory: only its invocation per 4 units limits the sequence path.
+    expect(() => select({ hiddenSize: 2000 }, 'sequence')).toThrow(/lstm: hidden size 2000 does not fit: the 'sequence' path needs an invocation per 4 units \(at most 256 here\)$/);
+    expect(() => select({ cell: 'gru', hiddenSize: 2000, linearBeforeReset: true } as never, 'sequence')).toThrow(/gru: hidden size 2000 does not fit: the 'sequence' path keeps the state in workgroup memory \(16384 bytes on this device\), and the 'sequence' path needs an invocation per 4 units/);
     expect(() => select({ cell: 'gru', hiddenSize: 2000 } as never)).toThrow(/a GRU without linearBeforeReset keeps r . h of all units/);
   });
 
@@ -92,17 +94,17 @@ describe('selectRecurrentVariant', () => {
     expect(select({ hiddenSize: 2000 }).variant).toBe('per-step');
   });
 
-  it('tiles the batch by 8 (LSTM, GRU; 4 for the simple RNN), 4, 2 or 1, keeping two workgroups per direction and within workgroup memory', () => {
+  it('tiles the batch by 8 (LSTM, GRU; 4 for the simple RNN), 4, 2 or 1, keeping two workgroups per direction and the GRU within workgroup memory', () => {
     expect([1, 3, 4, 7, 8, 15, 16, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4, 8, 8]);
     expect(select({ cell: 'gru', batch: 32 } as never).batchTile).toBe(8);
     expect(select({ cell: 'simpleRnn', batch: 32 } as never).batchTile).toBe(4);
     // GRU H 1024: 8 KiB of h and r.h per entry, so 2 entries in 16 KiB; H 256: 8 entries.
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 1024 } as never).batchTile).toBe(2);
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).batchTile).toBe(8);
-    expect(select({ batch: 32, hiddenSize: 256 }).batchTile).toBe(8); // LSTM: h only, 8 KiB
-    // LSTM H 1024 in sequence mode: 4 KiB of h per entry, so 4 entries per workgroup in 16 KiB.
-    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(4);
-    expect(select({ batch: 32, hiddenSize: 256 }).capacity).toBe(256);
-    expect(select({ batch: 32, hiddenSize: 256 }, 'per-step').capacity).toBe(4);
+    // The LSTM exchanges h through its state output: no workgroup memory, whatever H.
+    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(8);
+    expect(select({ batch: 32, hiddenSize: 1024 }).capacity).toBe(0);
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).capacity).toBe(256);
+    expect(select({ cell: 'gru', batch: 32, hiddenSize: 256, linearBeforeReset: true } as never, 'per-step').capacity).toBe(4);
   });
 });

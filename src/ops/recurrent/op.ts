@@ -142,8 +142,8 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
       HAS_LENGTHS: Number(lengths !== undefined),
       WG_SIZE: workgroupSize,
       BATCH_TILE: batchTile,
-      CAPACITY: capacity,
     };
+    if (cell !== 'lstm') overrides.CAPACITY = capacity;
     if (cell === 'lstm') Object.assign(overrides, { HAS_PEEPHOLES: Number(attrs.hasPeepholes), INPUT_FORGET: Number(attrs.inputForget) });
     if (cell === 'gru') overrides.LINEAR_BEFORE_RESET = Number(attrs.linearBeforeReset);
     const perDirection = ACTIVATIONS_PER_DIRECTION[cell];

@@ -1,5 +1,6 @@
 // How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step) or
-// 'sequence' (one dispatch loops over all steps, the state in workgroup memory), and the batch
+// 'sequence' (one dispatch loops over all steps; the GRU and simple RNN keep the state in
+// workgroup memory, the LSTM in its state output), and the batch
 // tile (batch entries per workgroup, sharing each load of R). Both paths put one workgroup on
 // each (batch tile, direction), so they have the same parallelism; they trade per-dispatch cost
 // against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
@@ -23,7 +24,7 @@ export interface RecurrentLaunch {
   variant: RecurrentVariant;
   /** Batch entries per workgroup (the BATCH_TILE override). */
   batchTile: number;
-  /** Units per entry in workgroup memory (the CAPACITY override). */
+  /** Units per entry in workgroup memory (the CAPACITY override of the GRU and simple RNN; 0 for the LSTM). */
   capacity: number;
   workgroupSize: number;
 }
@@ -35,11 +36,11 @@ function workgroupSize(hiddenSize: number, ctx: PlanContext): number {
 }
 
 /**
- * f32 values of workgroup memory per unit and entry: LSTM h (c stays in registers); GRU h and
- * r.h (z stays in registers); simple RNN h twice. SwiftShader's compile time grows with this
- * memory (bench/NOTES.md).
+ * f32 values of workgroup memory per unit and entry: GRU h and r.h (z stays in registers);
+ * simple RNN h twice. The LSTM keeps none (c in registers, h exchanged through its state
+ * output). SwiftShader's compile time grows with this memory (bench/NOTES.md).
  */
-const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 1, gru: 2, simpleRnn: 2 };
+const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 0, gru: 2, simpleRnn: 2 };
 
 /**
  * Whether the kernel keeps per-quad state in the registers of one invocation, and so needs an
@@ -57,6 +58,7 @@ function needsQuadPerInvocation(variant: RecurrentVariant, p: RecurrentProblem):
  * 1024, ... so that few pipelines serve all sizes. Undefined when `tile` entries do not fit.
  */
 function capacity(variant: RecurrentVariant, p: RecurrentProblem, tile: number, ctx: PlanContext): number | undefined {
+  if (SHARED_PER_UNIT[p.cell] === 0) return 0;
   if (variant === 'per-step' && !(p.cell === 'gru' && !p.linearBeforeReset)) return 4;
   let units = 64;
   while (units < paddedUnits(p.hiddenSize)) units *= 4;
@@ -92,8 +94,9 @@ export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): R
   const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
   if (!chosen) {
     const why = forced === 'sequence' ? `the 'sequence' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
-    const invocations = needsQuadPerInvocation((forced as RecurrentVariant | undefined) ?? 'per-step', p) ? ` and needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)` : '';
-    throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)${invocations}`);
+    const memory = SHARED_PER_UNIT[p.cell] > 0 ? [`${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)`] : [];
+    const invocations = needsQuadPerInvocation((forced as RecurrentVariant | undefined) ?? 'per-step', p) ? [`the '${forced ?? 'sequence'}' path needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)`] : [];
+    throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${[...memory, ...invocations].join(', and ')}`);
   }
   return chosen;
 }
