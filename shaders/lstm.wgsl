@@ -9,7 +9,7 @@
 //     buffers the plan alternates, and the last step writes the final-state outputs.
 //   SEQUENCE = true: one dispatch runs all T steps. Each invocation owns one quad (WG_SIZE >= Hq)
 //     and keeps its c, and its new h until every invocation has read h(t-1), in registers; h(t)
-//     goes to the workgroup's entries in hOut (which so ends holding the final state), where
+//     goes to the workgroup's entries in hOut (so hOut ends holding the final state), where
 //     every invocation reads all units of it. Two barriers per step. No workgroup memory: on
 //     SwiftShader pipeline compile time grows with it (~0.4 ms per f32), and reading h from
 //     storage costs no more (bench/NOTES.md).
@@ -116,9 +116,9 @@ fn publishH(e: Entry, q: u32, h: vec4<f32>) {
 
 // h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { let i = e.sBase + k; return vec4<f32>(hOut[i], hOut[i + 1u], hOut[i + 2u], hOut[i + 3u]); }
-  if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
+  if (SEQUENCE) { return vec4<f32>(hOut[i], hOut[i + 1u], hOut[i + 2u], hOut[i + 3u]); }
+  if (params.loadState == 0u) { return vec4<f32>(0.0); }
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
 }
 
