@@ -5,13 +5,15 @@
 // control flow in a loop costs more than the loads it saves (measured: bench/NOTES.md, issue 7).
 // An invocation computes a block of rowsPer output rows of a strip of consecutive output pixels
 // along W, for one channel quad, so each weight vec4 it loads serves every pixel of the strip:
-// - 3x3, stride 1, dilation 1 (KERNEL_3X3_S1): strips of 2 pixels; the 9 weights stay in registers
-//   and the input rows roll: each output row loads one new input row of 4 columns (the two above
-//   are kept from the rows before) for 6 vec4 FMAs per kernel row. Against strips of 4 that load
-//   the 3 rows for every output row, this cut the loads per output pixel from 6.75 to 2 and the
-//   kernel time ~2x. Strips of 4 that roll ran no faster and took 1.7x as long to compile; the two
-//   rows above the block are loaded by the same loop (its first two trips store nothing), since a
-//   second copy of the row code doubled the compile time too. Rows outside [0, H) are masked.
+// - 3x3, dilation 1 (KERNEL_3X3): strips of 2 pixels (1 where strideW > 1); the 9 weights stay
+//   in registers and the input rows roll: each input row is loaded once, 4 columns, and every
+//   strideH-th row completes an output row from the two rows kept before it (6 vec4 FMAs per
+//   kernel row). At stride 1, against strips of 4 that load the 3 rows for every output row,
+//   this cut the loads per output pixel from 6.75 to 2 and the kernel time ~2x; at stride 2 it
+//   makes 8 against the tap loop's 11.25. Strips of 4 that roll ran no faster and took 1.7x as
+//   long to compile; the two rows above the block are loaded by the same loop (its first trips
+//   store nothing), since a second copy of the row code doubled the compile time too. Rows
+//   outside [0, H) are masked.
 // - any other kernel: strips of 4, rowsPer 1, and a loop over the taps, 1 weight and 4 input loads
 //   per tap; rows outside [0, H) are skipped.
 // Columns outside [0, W) read as zero through a select on a clamped index, so nothing is read out
@@ -26,8 +28,8 @@ struct Params {
   OH: u32,
   OW: u32,
   strips: u32,   // ceil(OW / stripWidth)
-  stripWidth: u32, // output pixels per strip: 2 if KERNEL_3X3_S1, else 4
-  rowsPer: u32,  // output rows per invocation (1 unless KERNEL_3X3_S1)
+  stripWidth: u32, // output pixels per strip: KERNEL_3X3 2 (strideW 1) or 1, else 4
+  rowsPer: u32,  // output rows per invocation (1 unless KERNEL_3X3)
   rowBlocks: u32, // ceil(OH / rowsPer)
   KH: u32,
   KW: u32,
@@ -44,7 +46,7 @@ struct Params {
 override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u;
 override WG_SIZE: u32 = 64u;
-override KERNEL_3X3_S1: bool = false;  // KH = KW = 3 with strides and dilations 1
+override KERNEL_3X3: bool = false;  // KH = KW = 3 with dilations 1
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<vec4<f32>>;     // [N, H, W, C4]
@@ -121,18 +123,21 @@ fn rolling3x3(n: u32, oy0: u32, oyEnd: u32, ox0: u32, q: u32, b: vec4<f32>) {
   let w6 = w[6u * C4 + q];
   let w7 = w[7u * C4 + q];
   let w8 = w[8u * C4 + q];
-  let col0 = i32(ox0) - i32(params.padLeft);
-  let iy0 = i32(oy0) - i32(params.padTop);
-  // Input row iy0 + t feeds output rows oy0 + t - 2 .. oy0 + t; trip t stores output row oy0 + t - 2.
+  let sh = params.strideH;
+  let col0 = i32(ox0 * params.strideW) - i32(params.padLeft);
+  let iy0 = i32(oy0 * sh) - i32(params.padTop);
+  // Trip t loads input row iy0 + t; once the window holds 3 rows, every sh-th trip completes
+  // output row oy0 + (t - 2) / sh from the two rows kept from earlier trips and this one.
   var above2: Row4;
   var above1: Row4;
-  for (var t = 0u; t < oyEnd - oy0 + 2u; t++) {
+  for (var t = 0u; t < (oyEnd - oy0 - 1u) * sh + 3u; t++) {
     let row = loadRow(n, iy0 + i32(t), col0, q);
-    if (t >= 2u) {
+    if (t >= 2u && (t - 2u) % sh == 0u) {
       let acc = taps3(above2, w0, w1, w2) + taps3(above1, w3, w4, w5) + taps3(row, w6, w7, w8);
-      let outStart = ((n * params.OH + oy0 + t - 2u) * params.OW + ox0) * C4 + q;
+      let outStart = ((n * params.OH + oy0 + (t - 2u) / sh) * params.OW + ox0) * C4 + q;
       out[outStart] = activate4(acc[0] + b);
-      if (ox0 + 1u < params.OW) { out[outStart + C4] = activate4(acc[1] + b); }
+      // Strips of 2 where strideW is 1; a wider stride has strips of 1 (acc[1] is not an output).
+      if (params.stripWidth == 2u && ox0 + 1u < params.OW) { out[outStart + C4] = activate4(acc[1] + b); }
     }
     above2 = above1;
     above1 = row;
@@ -182,7 +187,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
   var b = vec4<f32>(0.0);
   if (HAS_BIAS) { b = bias[q]; }
-  if (KERNEL_3X3_S1) {
+  if (KERNEL_3X3) {
     rolling3x3(n, oy0, oyEnd, ox0, q, b);
   } else {
     for (var oy = oy0; oy < oyEnd; oy++) { storeStrip(n, oy, ox0, q, anyKernel(n, oy, ox0, q), b); }

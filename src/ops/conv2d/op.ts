@@ -226,23 +226,23 @@ const DEPTHWISE_MIN_INVOCATIONS = 2048;
 
 /**
  * The depthwise kernel: an invocation per strip of output pixels along W, channel quad and block
- * of rows. 3x3 kernels with stride and dilation 1 take its rolling-rows path (KERNEL_3X3_S1):
- * strips of 2, up to 8 rows per invocation (fewer where that would leave under 2048
+ * of rows. 3x3 kernels with dilation 1 take its rolling-rows path (KERNEL_3X3): strips of 2
+ * (1 where strideW > 1), up to 8 rows per invocation (fewer where that would leave under 2048
  * invocations). Any other kernel takes its tap loop: strips of 4, a row each. Measurements in
  * bench/NOTES.md.
  */
 function depthwiseDispatch(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, bindings: Dispatch['bindings'], ctx: PlanContext): Dispatch {
-  const is3x3Stride1 = g.KH === 3 && g.KW === 3 && [...g.strides, ...g.dilations].every((v) => v === 1);
+  const is3x3 = g.KH === 3 && g.KW === 3 && g.dilations.every((v) => v === 1);
   const C4 = g.Cin / 4;
-  const stripWidth = is3x3Stride1 ? 2 : 4;
+  const stripWidth = !is3x3 ? 4 : g.strides[1] === 1 ? 2 : 1;
   const strips = Math.ceil(g.OW / stripWidth);
   const rowInvocations = g.N * g.OH * strips * C4; // invocations at one row each
-  const rowsPer = is3x3Stride1 ? Math.max(1, Math.min(DEPTHWISE_ROWS, g.OH, Math.floor(rowInvocations / DEPTHWISE_MIN_INVOCATIONS))) : 1;
+  const rowsPer = is3x3 ? Math.max(1, Math.min(DEPTHWISE_ROWS, g.OH, Math.floor(rowInvocations / DEPTHWISE_MIN_INVOCATIONS))) : 1;
   const rowBlocks = Math.ceil(g.OH / rowsPer);
   const count = g.N * rowBlocks * strips * C4;
   return {
     shader: SHADERS.depthwise,
-    overrides: { HAS_BIAS: Number(hasBias), ACTIVATION: act.code, WG_SIZE: 64, KERNEL_3X3_S1: Number(is3x3Stride1) },
+    overrides: { HAS_BIAS: Number(hasBias), ACTIVATION: act.code, WG_SIZE: 64, KERNEL_3X3: Number(is3x3) },
     params: {
       count, H: g.H, W: g.W, C4, OH: g.OH, OW: g.OW, strips, stripWidth, rowsPer, rowBlocks, KH: g.KH, KW: g.KW,
       strideH: g.strides[0], strideW: g.strides[1], dilationH: g.dilations[0], dilationW: g.dilations[1],

@@ -126,7 +126,7 @@ const HAND_PICKED: ConvConfig[] = [
 
 /**
  * Multiplier-1 depthwise shapes for the strip kernel (2 or 4 output pixels by 4 channels per
- * invocation): 3x3 stride 1 (its rolling-rows path) and other kernels (its tap loop), over widths
+ * invocation): 3x3 (its rolling-rows path, any stride) and other kernels (its tap loop), over widths
  * that leave 1-3 pixels in the last strip, single pixels, rows wholly in the padding, strides and
  * dilations.
  */
@@ -150,6 +150,11 @@ const DEPTHWISE: ConvConfig[] = [
   depthwise({ ...dw, H: 7, W: 7, Cin: 8, kernel: [3, 5], activation: 'gelu' }),
   depthwise({ ...dw, H: 2, W: 3, Cin: 4, kernel: [5, 5], padding: [2, 2, 2, 2] }), // kernel larger than the input
   depthwise({ ...dw, H: 13, W: 13, Cin: 8, kernel: [3, 3], strides: [2, 2], activation: 'relu' }),
+  // The 3x3 rolling path at other strides: one along each axis, and 5 rows per invocation at
+  // stride 2 (11424 invocations at one row each; 21 rows leave a short last block).
+  depthwise({ ...dw, H: 9, W: 10, Cin: 8, kernel: [3, 3], strides: [2, 1], activation: 'relu6' }),
+  depthwise({ ...dw, H: 10, W: 9, Cin: 4, kernel: [3, 3], strides: [1, 2], padding: [0, 1, 2, 1] }),
+  depthwise({ ...dw, batch: 2, H: 41, W: 33, Cin: 64, kernel: [3, 3], strides: [2, 2], activation: 'relu' }),
   depthwise({ ...dw, H: 13, W: 11, Cin: 4, kernel: [3, 3], strides: [3, 3], padding: [1, 1, 1, 1], bias: false }),
   depthwise({ ...dw, H: 13, W: 13, Cin: 12, kernel: [3, 3], dilations: [2, 2] }),
   depthwise({ ...dw, H: 13, W: 13, Cin: 4, kernel: [3, 3], strides: [2, 2], dilations: [2, 2], padding: [2, 2, 2, 2] }),
