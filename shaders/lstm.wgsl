@@ -89,7 +89,6 @@ fn recurrentActivate(code: u32, x: vec4<f32>, alpha: f32, beta: f32) -> vec4<f32
 
 // One batch entry of the workgroup at the current step.
 struct Entry {
-  slot: u32,      // index in the tile
   b: u32,         // batch index, clamped into range for loads
   inBatch: bool,  // false for tile padding past B: nothing is written
   valid: bool,    // false past the sequence's length: y is 0 and the state is kept
@@ -276,7 +275,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
-    entries[e] = Entry(e, clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
+    entries[e] = Entry(clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
     lens[e] = params.T;
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
     if (SEQUENCE && e < BATCH_TILE && ownsQuad) {

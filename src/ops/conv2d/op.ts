@@ -173,6 +173,7 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
   const cap = im2colCap(ctx);
   const rowBytes = im2colRowBytes(g);
   const chunkRows = Math.min(pixels, Math.floor(cap / rowBytes));
+  const perInvocation = g.CinG % 4 === 0 ? 4 : 1; // channels one im2col invocation copies
   if (chunkRows < 1) {
     throw new WgnnError('conv2d', `one im2col row needs ${rowBytes} bytes, over the ${cap}-byte cap; use the implicit variant`);
   }
@@ -180,7 +181,6 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
   for (let rowStart = 0; rowStart < pixels; rowStart += chunkRows) {
     const rows = Math.min(chunkRows, pixels - rowStart);
     const count = g.groups * rows * tapCols;
-    const perInvocation = g.CinG % 4 === 0 ? 4 : 1;
     dispatches.push({
       shader: SHADERS.im2col,
       overrides: { WG_SIZE: 256, PER_INVOCATION: perInvocation },
@@ -198,7 +198,8 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 const IMPLICIT_TILES = {
   'implicit-vec4-quad': { pixels: 64, channels: 64, wg: [8, 4] }, // WG_X a multiple of 4: a quad's blocks share their pixels
   'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] },
-  implicit: { pixels: 32, channels: 32, wg: [8, 8] } } as const;
+  implicit: { pixels: 32, channels: 32, wg: [8, 8] },
+} as const;
 
 /** An implicit-GEMM dispatch: one invocation per register block of pixels x channels, z over groups. */
 function implicitDispatch(

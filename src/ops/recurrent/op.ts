@@ -143,7 +143,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
       WG_SIZE: workgroupSize,
       BATCH_TILE: batchTile,
     };
-    if (cell !== 'lstm') overrides.CAPACITY = capacity;
+    if (capacity > 0) overrides.CAPACITY = capacity; // 0: the shader keeps nothing in workgroup memory
     if (cell === 'lstm') Object.assign(overrides, { HAS_PEEPHOLES: Number(attrs.hasPeepholes), INPUT_FORGET: Number(attrs.inputForget) });
     if (cell === 'gru') overrides.LINEAR_BEFORE_RESET = Number(attrs.linearBeforeReset);
     const perDirection = ACTIVATIONS_PER_DIRECTION[cell];
