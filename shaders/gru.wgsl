@@ -53,7 +53,6 @@ override G1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
-const VEC_TILE = 4u;  // the smallest batch tile that reads h as vec4s (measured: bench/NOTES.md)
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * Hq in sequence mode or without LINEAR_BEFORE_RESET
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -65,7 +64,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;              // via yStride*
 
 // Scalars, not vec4s: a scalar read of a vec4 element costs a whole vec4 gather on SwiftShader.
-var<workgroup> hShared: array<f32, BATCH_TILE * CAPACITY>;  // [BATCH_TILE][CAPACITY] (sequence mode)
+var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY] (sequence mode)
 var<workgroup> resetH4: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // r . h(t-1), without LINEAR_BEFORE_RESET
 
 // BEGIN recurrentActivate
@@ -99,15 +98,14 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
+// Units i .. i+3 of hShared (i a multiple of 4), a vec4 at a time: on SwiftShader a vec4 load
+// costs what a scalar one does.
 fn loadHShared(i: u32) -> vec4<f32> {
-  return vec4<f32>(hShared[i], hShared[i + 1u], hShared[i + 2u], hShared[i + 3u]);
+  return hShared[i / 4u];
 }
 
 fn storeHShared(i: u32, h: vec4<f32>) {
-  hShared[i] = h.x;
-  hShared[i + 1u] = h.y;
-  hShared[i + 2u] = h.z;
-  hShared[i + 3u] = h.w;
+  hShared[i / 4u] = h;
 }
 
 // h(t-1) of units k .. k+3 of entry e (k a multiple of 4, k + 3 < H).
@@ -120,7 +118,7 @@ fn prevH4(e: Entry, k: u32) -> vec4<f32> {
 
 // h(t-1) of unit j of entry e.
 fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[e.slot * CAPACITY + j]; }
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
@@ -256,9 +254,8 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
   let rowStride = 3u * Hq;
   var r = d * params.H * rowStride + q;
   var k = 0u;
-  // Four k per iteration pays where the tile is large; small tiles keep the plain loop below.
-  let kVec = select(0u, kEnd, BATCH_TILE >= VEC_TILE);
-  for (; k + 4u <= kVec; k += 4u) {
+  // Four k per iteration, h(t-1) read a vec4 at a time; the last H % 4 rows below.
+  for (; k + 4u <= kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
@@ -384,7 +381,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (SEQUENCE) {
     for (var e = 0u; e < BATCH_TILE; e++) {
       if (!entries[e].inBatch) { continue; }
-      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[e * CAPACITY + j]; }
+      for (var j = lid; j < params.H; j += WG_SIZE) { hOut[entries[e].sBase + j] = hShared[(e * CAPACITY + j) / 4u][j % 4u]; }
     }
   }
 }

@@ -9,10 +9,11 @@
 //     buffers the plan alternates, and the last step writes the final-state outputs.
 //   SEQUENCE = true: one dispatch runs all T steps. Each invocation owns one quad (WG_SIZE >= Hq)
 //     and keeps its c, and its new h until every invocation has read h(t-1), in registers; h(t)
-//     goes to the workgroup's entries in hOut (so hOut ends holding the final state), where
-//     every invocation reads all units of it. Two barriers per step. No workgroup memory: on
-//     SwiftShader pipeline compile time grows with it (~0.4 ms per f32), and reading h from
-//     storage costs no more (bench/NOTES.md).
+//     goes to the workgroup's entries in the exchange area after the projection rows in proj
+//     ([D, B, Hq] vec4s, units past H 0), where every invocation reads all units of it, a vec4
+//     per 4 k: on SwiftShader a vec4 load costs what a scalar one does. Two barriers per step.
+//     No workgroup memory: on SwiftShader pipeline compile time grows with it (~0.4 ms per f32),
+//     and reading h from storage costs no more (bench/NOTES.md).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
 
@@ -54,15 +55,14 @@ override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
-const VEC_TILE = 4u;  // the smallest batch tile that reads h four steps of k at a time (bench/NOTES.md)
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order
+@group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order; sequence mode: then h exchange [D, B, Hq]
 @group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, H, 4, Hq], then peepholes [D, 3 (i, f, o), Hq]
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;        // [B]
 @group(0) @binding(4) var<storage, read_write> hIn: array<f32>;            // [D, B, H] or [B, D, H] via sStride*
 @group(0) @binding(5) var<storage, read_write> cIn: array<f32>;
-@group(0) @binding(6) var<storage, read_write> hOut: array<f32>;            // also h(t) between steps (sequence mode)
+@group(0) @binding(6) var<storage, read_write> hOut: array<f32>;
 @group(0) @binding(7) var<storage, read_write> cOut: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;              // via yStride*
 
@@ -94,29 +94,26 @@ struct Entry {
   valid: bool,    // false past the sequence's length: y is 0 and the state is kept
   t: u32,         // the time processed (the step itself when !valid)
   sBase: u32,     // offset of its state in the state buffers
+  hSlot: u32,     // sequence mode: index in proj of its h(t-1)'s first quad
 }
 
-// h(t-1) of unit j of entry e (sequence mode: from hOut, where the previous step left it).
+// h(t-1) of unit j of entry e (sequence mode: from the exchange, where the previous step left it).
 fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hOut[e.sBase + j]; }
+  if (SEQUENCE) { return proj[e.hSlot + j / 4u][j % 4u]; }
   if (params.loadState == 0u) { return 0.0; }
   return hIn[e.sBase + j];
 }
 
-// Sequence mode: h(t) of units 4q .. 4q+3 of entry e into hOut, for the next step to read. Units
-// past H have no slot there (they would land in the next entry's), nor has tile padding past B
-// (its clamped entry computes entry B-1's values; skipped all the same).
+// Sequence mode: h(t) of units 4q .. 4q+3 of entry e into the exchange, for the next step to
+// read. Tile padding past B has no slot (its clamped entry computes entry B-1's values).
 fn publishH(e: Entry, q: u32, h: vec4<f32>) {
-  if (!e.inBatch) { return; }
-  for (var i = 0u; i < 4u; i++) {
-    if (4u * q + i < params.H) { hOut[e.sBase + 4u * q + i] = h[i]; }
-  }
+  if (e.inBatch) { proj[e.hSlot + q] = h; }
 }
 
 // h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
+  if (SEQUENCE) { return proj[e.hSlot + k / 4u]; }
   let i = e.sBase + k;
-  if (SEQUENCE) { return vec4<f32>(hOut[i], hOut[i + 1u], hOut[i + 2u], hOut[i + 3u]); }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
 }
@@ -223,9 +220,8 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
   let rowStride = 4u * Hq;
   var r = d * params.H * rowStride + q;
   var k = 0u;
-  // Large tiles: four k per iteration, h read four at a time (measured faster from tile 4).
-  let kVec = select(0u, kEnd, BATCH_TILE >= VEC_TILE);
-  for (; k + 4u <= kVec; k += 4u) {
+  // Four k per iteration, h(t-1) read a vec4 at a time; the rest of H one k at a time.
+  for (; k + 4u <= kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
@@ -275,7 +271,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   for (var e = 0u; e < MAX_TILE; e++) {
     let b = wid.x * BATCH_TILE + e;
     let clamped = min(b, params.B - 1u);
-    entries[e] = Entry(clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB);
+    let hSlot = (params.T * params.B * params.projRowQuads) + (d * params.B + clamped) * params.Hq;
+    entries[e] = Entry(clamped, b < params.B && e < BATCH_TILE, true, 0u, d * params.sStrideD + clamped * params.sStrideB, hSlot);
     lens[e] = params.T;
     if (HAS_LENGTHS) { lens[e] = u32(lengths[clamped]); }
     if (SEQUENCE && e < BATCH_TILE && ownsQuad) {
@@ -313,7 +310,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       for (var i = 0u; i < 4u; i++) {
         let j = 4u * lid + i;
         if (j >= params.H) { break; }
-        cOut[entries[e].sBase + j] = state[e].c[i];  // h is in hOut already
+        hOut[entries[e].sBase + j] = state[e].h[i];
+        cOut[entries[e].sBase + j] = state[e].c[i];
       }
     }
   }

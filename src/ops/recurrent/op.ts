@@ -118,10 +118,13 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const merged = attrs.returnSequences && mergeMode in MERGE_CODES;
     const pingPong = variant === 'per-step' && T > 1 ? D * B * H * 4 : 0;
     const cellPingPong = cell === 'lstm' ? pingPong : 0;
-    // Scratch: 0 projection, 1-2 h ping-pong, 3-4 c ping-pong, 5 the unmerged y, 6-8 stand-ins for
-    // absent lengths and initial states. Storage bindings are read_write (program-runner.ts), so
-    // no buffer may be bound twice in a dispatch: each absent binding gets its own small buffer.
-    const scratchBytes = [T * B * N * 4, pingPong, pingPong, cellPingPong, cellPingPong, merged ? T * B * D * H * 4 : STAND_IN, STAND_IN, STAND_IN, STAND_IN];
+    // The LSTM's sequence path exchanges h(t) through vec4s after the projection rows.
+    const exchange = cell === 'lstm' && variant === 'sequence' ? D * B * Hq * 16 : 0;
+    // Scratch: 0 projection (and exchange), 1-2 h ping-pong, 3-4 c ping-pong, 5 the unmerged y,
+    // 6-8 stand-ins for absent lengths and initial states. Storage bindings are read_write
+    // (program-runner.ts), so no buffer may be bound twice in a dispatch: each absent binding gets
+    // its own small buffer.
+    const scratchBytes = [T * B * N * 4 + exchange, pingPong, pingPong, cellPingPong, cellPingPong, merged ? T * B * D * H * 4 : STAND_IN, STAND_IN, STAND_IN, STAND_IN];
 
     const projection = gemmDispatch(
       `${cell} input projection`,
