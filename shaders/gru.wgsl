@@ -57,7 +57,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 3, Hq] in the input's row order
-@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, H, 3, Hq], then the h gate's R-bias [D, Hq]
+@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, 4 * Hq, 3, Hq] (rows past H 0), then the h gate's R-bias [D, Hq]
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;        // [B]
 @group(0) @binding(4) var<storage, read_write> hIn: array<f32>;            // [D, B, H] or [B, D, H] via sStride*
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
@@ -108,29 +108,13 @@ fn storeHShared(i: u32, h: vec4<f32>) {
   hShared[i / 4u] = h;
 }
 
-// h(t-1) of units k .. k+3 of entry e (k a multiple of 4, k + 3 < H).
+// h(t-1) of units k .. k+3 of entry e (k a multiple of 4; units past H: 0).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
   if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + k); }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
-  return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
-}
-
-// h(t-1) of unit j of entry e.
-fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + j) / 4u][j % 4u]; }
-  if (params.loadState == 0u) { return 0.0; }
-  return hIn[e.sBase + j];
-}
-
-// h(t-1) of units 4q .. 4q+3 of entry e (units past H: 0).
-fn prevHQuad(e: Entry, q: u32) -> vec4<f32> {
-  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + 4u * q); }
-  var v = vec4<f32>(0.0);
-  for (var i = 0u; i < 4u; i++) {
-    if (4u * q + i < params.H) { v[i] = prevH(e, 4u * q + i); }
-  }
-  return v;
+  let h = vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);  // past H: another entry's, or clamped
+  return select(vec4<f32>(0.0), h, vec4<u32>(k) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(params.H));
 }
 
 // What an invocation keeps in registers for its quad, per entry: z between the passes, and the
@@ -154,7 +138,7 @@ fn projection(e: Entry, d: u32, q: u32) -> mat3x4<f32> {
 // later); past the sequence's length y is 0 and the state is kept. Units past H stay 0.
 fn finishQuad(e: Entry, d: u32, q: u32, h: vec4<f32>, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let unit = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
-  let next = select(prevHQuad(e, q), h, (unit < vec4<u32>(params.H)) & vec4<bool>(e.valid));
+  let next = select(prevH4(e, 4u * q), h, (unit < vec4<u32>(params.H)) & vec4<bool>(e.valid));
   if (SEQUENCE) { (*kept)[e.slot].h = next; }
   if (!e.inBatch) { return; }
   let yBase = e.t * params.yStrideT + d * params.yStrideD + e.b * params.yStrideB;
@@ -181,9 +165,9 @@ fn gatesQuad(e: Entry, d: u32, q: u32, a: mat3x4<f32>, kept: ptr<function, array
   let beta = select(params.beta0, params.beta1, d == 1u).x;
   let z = recurrentActivate(fCode, clamp(a[0], -lim, lim), alpha, beta);
   let reset = recurrentActivate(fCode, clamp(a[1], -lim, lim), alpha, beta);
-  let hPrev = prevHQuad(e, q);
+  let hPrev = prevH4(e, 4u * q);
   if (LINEAR_BEFORE_RESET) {
-    let rbh = weights[params.D * params.H * 3u * params.Hq + d * params.Hq + q];
+    let rbh = weights[params.D * 12u * params.Hq * params.Hq + d * params.Hq + q];
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * params.Hq] + reset * (a[2] + rbh));
     finishQuad(e, d, q, (1.0 - z) * cand + z * hPrev, kept);
   } else {
@@ -250,12 +234,11 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
     a4 = projection((*entries)[4], d, q); a5 = projection((*entries)[5], d, q);
     a6 = projection((*entries)[6], d, q); a7 = projection((*entries)[7], d, q);
   }
-  let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
+  let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
   let rowStride = 3u * Hq;
-  var r = d * params.H * rowStride + q;
-  var k = 0u;
-  // Four k per iteration, h(t-1) read a vec4 at a time; the last H % 4 rows below.
-  for (; k + 4u <= kEnd; k += 4u) {
+  var r = d * 4u * Hq * rowStride + q;
+  // Four k per iteration, h(t-1) read a vec4 at a time (rows of R past H are 0).
+  for (var k = 0u; k < kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
@@ -274,17 +257,6 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
       a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
   }
-  for (; k < kEnd; k++) {  // the last H % 4 rows
-    let w = loadR(r, Hq);
-    r += rowStride;
-    a0 += prevH((*entries)[0], k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH((*entries)[1], k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH((*entries)[2], k) * w; a3 += prevH((*entries)[3], k) * w; }
-    if (BATCH_TILE > 4u) {
-      a4 += prevH((*entries)[4], k) * w; a5 += prevH((*entries)[5], k) * w;
-      a6 += prevH((*entries)[6], k) * w; a7 += prevH((*entries)[7], k) * w;
-    }
-  }
   for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad((*entries)[e], d, q, pickTile3(e, a0, a1, a2, a3, a4, a5, a6, a7), kept); }
 }
 
@@ -294,9 +266,8 @@ fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
   var a0 = vec4<f32>(0.0);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
   let rowStride = 3u * Hq;
-  var r = d * params.H * rowStride + 2u * Hq + q;
-  let H4 = params.H / 4u;
-  for (var k4 = 0u; k4 < H4; k4++) {  // four k per iteration, r . h read as vec4s
+  var r = d * 4u * Hq * rowStride + 2u * Hq + q;
+  for (var k4 = 0u; k4 < Hq; k4++) {  // four k per iteration, r . h read as vec4s (rows of R past H are 0)
     let w0 = weights[r];
     let w1 = weights[r + rowStride];
     let w2 = weights[r + 2u * rowStride];
@@ -315,24 +286,11 @@ fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
       a7 += timesRh(resetH4[7u * CAPACITY / 4u + k4], w0, w1, w2, w3);
     }
   }
-  for (var k = 4u * H4; k < params.H; k++) {  // the last H % 4 rows
-    let w = weights[r];
-    r += rowStride;
-    let i = k / 4u;
-    let c = k % 4u;
-    a0 += resetH4[i][c] * w;
-    if (BATCH_TILE > 1u) { a1 += resetH4[CAPACITY / 4u + i][c] * w; }
-    if (BATCH_TILE > 2u) { a2 += resetH4[2u * CAPACITY / 4u + i][c] * w; a3 += resetH4[3u * CAPACITY / 4u + i][c] * w; }
-    if (BATCH_TILE > 4u) {
-      a4 += resetH4[4u * CAPACITY / 4u + i][c] * w; a5 += resetH4[5u * CAPACITY / 4u + i][c] * w;
-      a6 += resetH4[6u * CAPACITY / 4u + i][c] * w; a7 += resetH4[7u * CAPACITY / 4u + i][c] * w;
-    }
-  }
   for (var i = 0u; i < BATCH_TILE; i++) {
     let e = (*entries)[i];
     let z = (*kept)[i].z;
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + pickTile1(i, a0, a1, a2, a3, a4, a5, a6, a7));
-    finishQuad(e, d, q, (1.0 - z) * cand + z * prevHQuad(e, q), kept);
+    finishQuad(e, d, q, (1.0 - z) * cand + z * prevH4(e, 4u * q), kept);
   }
 }
 

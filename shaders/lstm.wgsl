@@ -58,7 +58,7 @@ const MAX_TILE = 8u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order; sequence mode: then h exchange [D, B, Hq]
-@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, H, 4, Hq], then peepholes [D, 3 (i, f, o), Hq]
+@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, 4 * Hq, 4, Hq] (rows past H 0), then peepholes [D, 3 (i, f, o), Hq]
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;        // [B]
 @group(0) @binding(4) var<storage, read_write> hIn: array<f32>;            // [D, B, H] or [B, D, H] via sStride*
 @group(0) @binding(5) var<storage, read_write> cIn: array<f32>;
@@ -97,25 +97,20 @@ struct Entry {
   hSlot: u32,     // sequence mode: index in proj of its h(t-1)'s first quad
 }
 
-// h(t-1) of unit j of entry e (sequence mode: from the exchange, where the previous step left it).
-fn prevH(e: Entry, j: u32) -> f32 {
-  if (SEQUENCE) { return proj[e.hSlot + j / 4u][j % 4u]; }
-  if (params.loadState == 0u) { return 0.0; }
-  return hIn[e.sBase + j];
-}
-
 // Sequence mode: h(t) of units 4q .. 4q+3 of entry e into the exchange, for the next step to
 // read. Tile padding past B has no slot (its clamped entry computes entry B-1's values).
 fn publishH(e: Entry, q: u32, h: vec4<f32>) {
   if (e.inBatch) { proj[e.hSlot + q] = h; }
 }
 
-// h(t-1) of units k .. k+3 (k a multiple of 4, k + 3 < H).
+// h(t-1) of units k .. k+3 of entry e (k a multiple of 4; units past H: 0). Sequence mode: from
+// the exchange, where the previous step left it.
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
   if (SEQUENCE) { return proj[e.hSlot + k / 4u]; }
-  let i = e.sBase + k;
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
-  return vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);
+  let i = e.sBase + k;
+  let h = vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);  // past H: another entry's, or clamped
+  return select(vec4<f32>(0.0), h, vec4<u32>(k) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(params.H));
 }
 
 // c(t-1) of units 4q .. 4q+3 of entry e in per-step mode (units past H: 0).
@@ -147,7 +142,7 @@ fn finishQuad(e: Entry, d: u32, q: u32, a: mat4x4<f32>, prev: QuadState) -> Quad
   let H = params.H;
   let Hq = params.Hq;
   let cPrev = prev.c;
-  let p = params.D * H * 4u * Hq + d * 3u * Hq + q;
+  let p = params.D * 16u * Hq * Hq + d * 3u * Hq + q;
   var peep = mat3x4<f32>();
   if (HAS_PEEPHOLES) { peep = mat3x4<f32>(weights[p], weights[p + Hq], weights[p + 2u * Hq]); }
   let lim = vec4<f32>(params.clip);
@@ -216,12 +211,11 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
     a4 = projection((*entries)[4], d, q); a5 = projection((*entries)[5], d, q);
     a6 = projection((*entries)[6], d, q); a7 = projection((*entries)[7], d, q);
   }
-  let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
+  let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
   let rowStride = 4u * Hq;
-  var r = d * params.H * rowStride + q;
-  var k = 0u;
-  // Four k per iteration, h(t-1) read a vec4 at a time; the rest of H one k at a time.
-  for (; k + 4u <= kEnd; k += 4u) {
+  var r = d * 4u * Hq * rowStride + q;
+  // Four k per iteration, h(t-1) read a vec4 at a time (rows of R past H are 0).
+  for (var k = 0u; k < kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
     let w1 = loadR(r + rowStride, Hq);
     let w2 = loadR(r + 2u * rowStride, Hq);
@@ -240,21 +234,10 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
       a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
   }
-  for (; k < kEnd; k++) {
-    let w = loadR(r, Hq);
-    r += rowStride;
-    a0 += prevH((*entries)[0], k) * w;
-    if (BATCH_TILE > 1u) { a1 += prevH((*entries)[1], k) * w; }
-    if (BATCH_TILE > 2u) { a2 += prevH((*entries)[2], k) * w; a3 += prevH((*entries)[3], k) * w; }
-    if (BATCH_TILE > 4u) {
-      a4 += prevH((*entries)[4], k) * w; a5 += prevH((*entries)[5], k) * w;
-      a6 += prevH((*entries)[6], k) * w; a7 += prevH((*entries)[7], k) * w;
-    }
-  }
   // One call site for the gate code keeps the shader small to compile.
   for (var e = 0u; e < BATCH_TILE; e++) {
     var prev = (*state)[e];
-    if (!SEQUENCE) { prev = QuadState(vec4<f32>(prevH((*entries)[e], 4u * q), prevH((*entries)[e], 4u * q + 1u), prevH((*entries)[e], 4u * q + 2u), prevH((*entries)[e], 4u * q + 3u)), loadC((*entries)[e], q)); }
+    if (!SEQUENCE) { prev = QuadState(prevH4((*entries)[e], 4u * q), loadC((*entries)[e], q)); }
     (*state)[e] = finishQuad((*entries)[e], d, q, pickTile(e, a0, a1, a2, a3, a4, a5, a6, a7), prev);
   }
 }

@@ -46,7 +46,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; sequence
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, Hq] in the input's row order
-@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, H, Hq]
+@group(0) @binding(2) var<storage, read_write> weights: array<vec4<f32>>;  // R [D, 4 * Hq, Hq] (rows past H 0)
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;        // [B]
 @group(0) @binding(4) var<storage, read_write> hIn: array<f32>;            // [D, B, H] or [B, D, H] via sStride*
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
@@ -119,7 +119,7 @@ fn stepQuad(e0: Entry, e1: Entry, e2: Entry, e3: Entry, d: u32, q: u32, cur: u32
   if (BATCH_TILE > 1u) { a1 = projection(e1, d, q); }
   if (BATCH_TILE > 2u) { a2 = projection(e2, d, q); a3 = projection(e3, d, q); }
   let kEnd = select(0u, params.H, SEQUENCE || params.loadState == 1u);
-  var r = d * params.H * params.Hq + q;
+  var r = d * 4u * params.Hq * params.Hq + q;
   for (var k = 0u; k < kEnd; k++) {
     let w = weights[r];
     a0 += prevH(e0, cur, k) * w;

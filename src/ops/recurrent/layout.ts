@@ -10,7 +10,8 @@
 //   bias      [D * G * Hp]      the biases that are plain addends, folded into the GEMM:
 //                               W-bias + R-bias of every gate, except the GRU h gate with
 //                               linear_before_reset, whose R-bias is scaled by r inside the step.
-//   recurrent flat, two parts:  R [D, H, G, Hp] (row k: what h[k] contributes to each gate/unit),
+//   recurrent flat, two parts:  R [D, Hp, G, Hp] (row k: what h[k] contributes to each gate/unit;
+//                               rows past H zero, so that kernels take h 4 units at a time),
 //                               then LSTM peepholes [D, 3, Hp] (i, f, o) or the GRU h-gate R-bias
 //                               [D, Hp] (used with linear_before_reset, zeros without); the step
 //                               kernel binds both parts as one buffer.
@@ -59,7 +60,7 @@ export function canonicalShapes(cell: CellKind, D: number, H: number, I: number)
   const G = GATES[cell];
   const Hp = paddedUnits(H);
   const extra = cell === 'lstm' ? D * 3 * Hp : cell === 'gru' ? D * Hp : 0;
-  return { input: [I, D * G * Hp], bias: [D * G * Hp], recurrent: [D * H * G * Hp + extra] };
+  return { input: [I, D * G * Hp], bias: [D * G * Hp], recurrent: [D * Hp * G * Hp + extra] };
 }
 
 export function canonicalFromOnnx(o: OnnxWeights): CanonicalWeights {
@@ -70,7 +71,7 @@ export function canonicalFromOnnx(o: OnnxWeights): CanonicalWeights {
   const input = new Float32Array(sizeOf(shapes.input));
   const bias = new Float32Array(sizeOf(shapes.bias));
   const recurrent = new Float32Array(sizeOf(shapes.recurrent));
-  const rSize = D * H * G * Hp;
+  const rSize = D * Hp * G * Hp;
   for (let d = 0; d < D; d++) {
     for (let g = 0; g < G; g++) {
       const block = ONNX_BLOCK[cell][g];
@@ -79,7 +80,7 @@ export function canonicalFromOnnx(o: OnnxWeights): CanonicalWeights {
         const onnxRow = d * G * H + block * H + j;
         const col = (d * G + g) * Hp + j;
         for (let i = 0; i < I; i++) input[i * D * G * Hp + col] = o.w[onnxRow * I + i];
-        for (let k = 0; k < H; k++) recurrent[((d * H + k) * G + g) * Hp + j] = o.r[onnxRow * H + k];
+        for (let k = 0; k < H; k++) recurrent[((d * Hp + k) * G + g) * Hp + j] = o.r[onnxRow * H + k];
         const wBias = o.b[d * 2 * G * H + block * H + j];
         const rBias = o.b[d * 2 * G * H + G * H + block * H + j];
         bias[col] = keepRBias ? wBias : wBias + rBias;
@@ -104,7 +105,7 @@ export function onnxFromCanonical(
   const { numDirections: D, hiddenSize: H, inputSize: I } = dims;
   const G = GATES[cell];
   const Hp = paddedUnits(H);
-  const rSize = D * H * G * Hp;
+  const rSize = D * Hp * G * Hp;
   const w = new Float32Array(D * G * H * I);
   const r = new Float32Array(D * G * H * H);
   const b = new Float32Array(D * 2 * G * H);
@@ -116,7 +117,7 @@ export function onnxFromCanonical(
         const onnxRow = d * G * H + block * H + j;
         const col = (d * G + g) * Hp + j;
         for (let i = 0; i < I; i++) w[onnxRow * I + i] = c.input[i * D * G * Hp + col];
-        for (let k = 0; k < H; k++) r[onnxRow * H + k] = c.recurrent[((d * H + k) * G + g) * Hp + j];
+        for (let k = 0; k < H; k++) r[onnxRow * H + k] = c.recurrent[((d * Hp + k) * G + g) * Hp + j];
         b[d * 2 * G * H + block * H + j] = c.bias[col];
         if (cell === 'gru' && flags.linearBeforeReset && g === 2) b[d * 2 * G * H + G * H + block * H + j] = c.recurrent[rSize + d * Hp + j];
       }

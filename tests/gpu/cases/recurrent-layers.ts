@@ -28,6 +28,33 @@ function dispatchCountCase(variant: RecurrentVariant, cell: RnnCase['cell'], mer
   };
 }
 
+/**
+ * A batch entry whose initial h is infinite must not reach its neighbours: the kernels take h
+ * four units at a time, and the last quad of H % 4 != 0 overlaps the next entry's state (R's
+ * rows past H are 0, but 0 * Inf is NaN). Entries 0 and 2 are compared; entry 1 is not.
+ */
+function isolationCase(variant: RecurrentVariant, cell: RnnCase['cell']): GpuCase {
+  const name = `${cell} ${variant}: an infinite state in one batch entry stays there`;
+  return {
+    name,
+    async run(ctx) {
+      const engine = await ctx.engine({ recurrent: variant });
+      const rng = new Random(seedOf(name));
+      const c: RnnCase = { cell, variant, T: 4, B: 3, I: 3, H: 5, initial: true };
+      const o = randomInputs(rng, c, 1);
+      o.initialH!.data.fill(Infinity, c.H, 2 * c.H); // [D, B, H]: entry 1
+      const want = expected(c, o, 'forward');
+      const got = runLayer(engine, c, o, 'forward', engine.tensor(o.x.shape, o.x.data));
+      const others = (t: { data: ArrayLike<number> }) => Array.from(t.data).filter((_, i) => Math.floor(i / c.H) % c.B !== 1);
+      const tol = layerTolerance(c);
+      for (const [label, actual, ref] of [['y', got.y!, want.y], ['yH', got.yH, want.yH]] as const) {
+        const a = others({ data: await actual.data() });
+        expectClose(`${name}: ${label}, entries 0 and 2`, a, others(ref), tol, { seed: rng.seed, shape: [a.length] });
+      }
+    },
+  };
+}
+
 /** Layer 1: bidirectional LSTM, outputs concatenated [T, B, 2H]; layer 2: GRU over them. */
 function stackedCase(variant: RecurrentVariant): GpuCase {
   const name = `two stacked layers ${variant}: bidirectional LSTM -> GRU`;
@@ -85,6 +112,7 @@ const badGpuIds: GpuCase = {
 export const recurrentLayerCases: GpuCase[] = [
   ...RECURRENT_VARIANTS.flatMap((v) => [dispatchCountCase(v, 'lstm', 'concat'), dispatchCountCase(v, 'gru', 'sum'), dispatchCountCase(v, 'simpleRnn', 'concat')]),
   ...RECURRENT_VARIANTS.map(stackedCase),
+  ...RECURRENT_VARIANTS.flatMap((v) => [isolationCase(v, 'lstm'), isolationCase(v, 'gru'), isolationCase(v, 'simpleRnn')]),
   embeddingCase(1, 1, [1], false),
   embeddingCase(10, 7, [3, 5], false),
   embeddingCase(50, 33, [2, 4], true),
