@@ -53,8 +53,8 @@ override F1: u32 = 2u;
 override G1: u32 = 1u;
 override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
-override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
-const MAX_TILE = 8u;
+override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4, 8 or 16
+const MAX_TILE = 16u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order; sequence mode: then h exchange [D, B, Hq]
@@ -185,7 +185,8 @@ fn timesR(h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: m
 }
 
 // Accumulator e of a tile, without building an array (SwiftShader keeps arrays in memory).
-fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x4<f32>, a4: mat4x4<f32>, a5: mat4x4<f32>, a6: mat4x4<f32>, a7: mat4x4<f32>) -> mat4x4<f32> {
+fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x4<f32>, a4: mat4x4<f32>, a5: mat4x4<f32>, a6: mat4x4<f32>, a7: mat4x4<f32>,
+            a8: mat4x4<f32>, a9: mat4x4<f32>, a10: mat4x4<f32>, a11: mat4x4<f32>, a12: mat4x4<f32>, a13: mat4x4<f32>, a14: mat4x4<f32>, a15: mat4x4<f32>) -> mat4x4<f32> {
   switch e {
     case 1u: { return a1; }
     case 2u: { return a2; }
@@ -194,6 +195,14 @@ fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x
     case 5u: { return a5; }
     case 6u: { return a6; }
     case 7u: { return a7; }
+    case 8u: { return a8; }
+    case 9u: { return a9; }
+    case 10u: { return a10; }
+    case 11u: { return a11; }
+    case 12u: { return a12; }
+    case 13u: { return a13; }
+    case 14u: { return a14; }
+    case 15u: { return a15; }
     default: { return a0; }
   }
 }
@@ -205,11 +214,18 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
   let Hq = params.Hq;
   var a0 = projection((*entries)[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+  var a8 = a0; var a9 = a0; var a10 = a0; var a11 = a0; var a12 = a0; var a13 = a0; var a14 = a0; var a15 = a0;
   if (BATCH_TILE > 1u) { a1 = projection((*entries)[1], d, q); }
   if (BATCH_TILE > 2u) { a2 = projection((*entries)[2], d, q); a3 = projection((*entries)[3], d, q); }
   if (BATCH_TILE > 4u) {
     a4 = projection((*entries)[4], d, q); a5 = projection((*entries)[5], d, q);
     a6 = projection((*entries)[6], d, q); a7 = projection((*entries)[7], d, q);
+  }
+  if (BATCH_TILE > 8u) {
+    a8 = projection((*entries)[8], d, q); a9 = projection((*entries)[9], d, q);
+    a10 = projection((*entries)[10], d, q); a11 = projection((*entries)[11], d, q);
+    a12 = projection((*entries)[12], d, q); a13 = projection((*entries)[13], d, q);
+    a14 = projection((*entries)[14], d, q); a15 = projection((*entries)[15], d, q);
   }
   let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
   let rowStride = 4u * Hq;
@@ -233,12 +249,22 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
       a6 += timesR(prevH4((*entries)[6], k), w0, w1, w2, w3);
       a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
+    if (BATCH_TILE > 8u) {
+      a8 += timesR(prevH4((*entries)[8], k), w0, w1, w2, w3);
+      a9 += timesR(prevH4((*entries)[9], k), w0, w1, w2, w3);
+      a10 += timesR(prevH4((*entries)[10], k), w0, w1, w2, w3);
+      a11 += timesR(prevH4((*entries)[11], k), w0, w1, w2, w3);
+      a12 += timesR(prevH4((*entries)[12], k), w0, w1, w2, w3);
+      a13 += timesR(prevH4((*entries)[13], k), w0, w1, w2, w3);
+      a14 += timesR(prevH4((*entries)[14], k), w0, w1, w2, w3);
+      a15 += timesR(prevH4((*entries)[15], k), w0, w1, w2, w3);
+    }
   }
   // One call site for the gate code keeps the shader small to compile.
   for (var e = 0u; e < BATCH_TILE; e++) {
     var prev = (*state)[e];
     if (!SEQUENCE) { prev = QuadState(prevH4((*entries)[e], 4u * q), loadC((*entries)[e], q)); }
-    (*state)[e] = finishQuad((*entries)[e], d, q, pickTile(e, a0, a1, a2, a3, a4, a5, a6, a7), prev);
+    (*state)[e] = finishQuad((*entries)[e], d, q, pickTile(e, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), prev);
   }
 }
 

@@ -94,15 +94,19 @@ describe('selectRecurrentVariant', () => {
     expect(select({ hiddenSize: 2000 }).variant).toBe('per-step');
   });
 
-  it('tiles the batch by 8 (LSTM, GRU; 4 for the simple RNN), 4, 2 or 1, keeping two workgroups per direction and the GRU within workgroup memory', () => {
+  it('tiles the batch by 16 (LSTM from 256 units), 8 (LSTM, GRU; 4 for the simple RNN), 4, 2 or 1, keeping two workgroups per direction and the GRU within workgroup memory', () => {
     expect([1, 3, 4, 7, 8, 15, 16, 32].map((batch) => select({ batch }).batchTile)).toEqual([1, 1, 2, 2, 4, 4, 8, 8]);
     expect(select({ cell: 'gru', batch: 32 } as never).batchTile).toBe(8);
     expect(select({ cell: 'simpleRnn', batch: 32 } as never).batchTile).toBe(4);
     // GRU H 1024: 8 KiB of h and r.h per entry, so 2 entries in 16 KiB; H 256: 8 entries.
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 1024 } as never).batchTile).toBe(2);
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).batchTile).toBe(8);
-    // The LSTM exchanges h through its state output: no workgroup memory, whatever H.
-    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(8);
+    // The LSTM exchanges h through storage: no workgroup memory, whatever H; tile 16 from 256 units.
+    expect(select({ batch: 32, hiddenSize: 1024 }).batchTile).toBe(16);
+    expect(select({ batch: 32, hiddenSize: 253 }).batchTile).toBe(16);
+    expect(select({ batch: 31, hiddenSize: 256 }).batchTile).toBe(8);
+    expect(select({ batch: 32, hiddenSize: 252 }).batchTile).toBe(8);
+    expect(select({ cell: 'gru', batch: 64, hiddenSize: 256 } as never).batchTile).toBe(8);
     expect(select({ batch: 32, hiddenSize: 1024 }).capacity).toBe(0);
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 256 } as never).capacity).toBe(256);
     expect(select({ cell: 'gru', batch: 32, hiddenSize: 256, linearBeforeReset: true } as never, 'per-step').capacity).toBe(4);

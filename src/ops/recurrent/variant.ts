@@ -1,6 +1,6 @@
 // How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step) or
 // 'sequence' (one dispatch loops over all steps; the GRU and simple RNN keep the state in
-// workgroup memory, the LSTM in its state output), and the batch
+// workgroup memory, the LSTM in storage), and the batch
 // tile (batch entries per workgroup, sharing each load of R). Both paths put one workgroup on
 // each (batch tile, direction), so they have the same parallelism; they trade per-dispatch cost
 // against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
@@ -37,8 +37,8 @@ function workgroupSize(hiddenSize: number, ctx: PlanContext): number {
 
 /**
  * f32 values of workgroup memory per unit and entry: GRU h and r.h (z stays in registers);
- * simple RNN h twice. The LSTM keeps none (c in registers, h exchanged through its state
- * output). SwiftShader's compile time grows with this memory (bench/NOTES.md).
+ * simple RNN h twice. The LSTM keeps none (c in registers, h exchanged through a storage area
+ * after its projection). SwiftShader's compile time grows with this memory (bench/NOTES.md).
  */
 const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 0, gru: 2, simpleRnn: 2 };
 
@@ -66,10 +66,22 @@ function capacity(variant: RecurrentVariant, p: RecurrentProblem, tile: number, 
 }
 
 /** The largest batch tile each shader is written for (its BATCH_TILE override). */
-const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 8, simpleRnn: 4 };
+const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 16, gru: 8, simpleRnn: 4 };
 
 /**
- * Batch tile: the largest of 8, 4, 2 (up to the shader's maximum) that leaves at least two
+ * The LSTM's tile 16 halves the loads of R per entry again, which pays where R is large (H 256:
+ * 18-28% faster warm) but its pipeline compiles ~0.4-0.5 s longer than tile 8's, for no gain at
+ * H 64 and 5-15% at H 128 (bench/NOTES.md): so only from 256 units.
+ */
+const WIDE_TILE_MIN_UNITS = 256;
+
+function maxBatchTile(p: RecurrentProblem): number {
+  if (p.cell === 'lstm' && paddedUnits(p.hiddenSize) < WIDE_TILE_MIN_UNITS) return 8;
+  return MAX_BATCH_TILE[p.cell];
+}
+
+/**
+ * Batch tile: the largest of 16, 8, 4, 2 (up to maxBatchTile) that leaves at least two
  * workgroups per direction (B >= 2 * tile), else 1; smaller where workgroup memory is short.
  * Larger tiles won at every batch measured on SwiftShader, where each load of R serving more
  * entries is what counts (bench/NOTES.md); the two-workgroup floor keeps some parallelism.
@@ -77,7 +89,7 @@ const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 8, gru: 8, simpleRnn: 4
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
   const invocations = workgroupSize(p.hiddenSize, ctx);
   if (needsQuadPerInvocation(variant, p) && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
-  const tiles = [8, 4, 2, 1].filter((t) => t === 1 || (t <= MAX_BATCH_TILE[p.cell] && p.batch >= 2 * t));
+  const tiles = [16, 8, 4, 2, 1].filter((t) => t === 1 || (t <= maxBatchTile(p) && p.batch >= 2 * t));
   for (const tile of tiles) {
     const units = capacity(variant, p, tile, ctx);
     if (units !== undefined) return { variant, batchTile: tile, capacity: units, workgroupSize: invocations };

@@ -1,7 +1,7 @@
-// LSTM layers on the GPU vs the ONNX-layout CPU reference, each path forced: H 1..256, I not a
-// multiple of 4, T 1..256, batch 1, 5, 9, 19, 16, 37 (batch tiles 1, 2, 4, 8), both layouts, every
-// direction and merge mode, ragged lengths, initial states, peepholes, input_forget, clip,
-// activations, and the Keras and PyTorch weight conventions.
+// LSTM layers on the GPU vs the ONNX-layout CPU reference, each path forced: H 1..258, I not a
+// multiple of 4, T 1..256, batch 1, 5, 9, 19, 16, 37 (batch tiles 1, 2, 4, 8, and 16 from 256
+// units), both layouts, every direction and merge mode, ragged lengths, initial states,
+// peepholes, input_forget, clip, activations, and the Keras and PyTorch weight conventions.
 import { RECURRENT_VARIANTS } from '../../../src/ops/recurrent/variant.ts';
 import type { GpuCase } from './case.ts';
 import { rnnCase, type RnnCase } from './recurrent-helpers.ts';
@@ -19,6 +19,7 @@ function cases(): RnnCase[] {
     c({ T: 7, B: 1, I: 5, H: 17, direction: 'bidirectional' });
     c({ T: 7, B: 5, I: 10, H: 64, ragged: true, initial: true, peepholes: true });
     c({ T: 2, B: 2, I: 6, H: 256, direction: 'bidirectional', ragged: true });
+    c({ T: 3, B: 37, I: 4, H: 258, direction: 'bidirectional', ragged: true, initial: true, peepholes: true }); // tile 16, a short last tile
     c({ T: 256, B: 1, I: 3, H: 3, peepholes: true });
     c({ T: 256, B: 5, I: 2, H: 8, direction: 'bidirectional', ragged: true, mergeMode: 'sum' });
     c({ T: 6, B: 5, I: 7, H: 5, direction: 'bidirectional', layout: 'batch-major', mergeMode: 'stack', ragged: true, initial: true });
