@@ -3,7 +3,7 @@
 // on each engine, probe the roofline.
 import { ENGINES, type EngineName } from './engines/runner.ts';
 import { wgnnEngine } from './engines/wgnn.ts';
-import { measure, type MeasureOptions, type Result } from './measure.ts';
+import { firstRun, type MeasureOptions, type Prepared, type Result, warmRuns } from './measure.ts';
 import { probeRoofline, type Roofline } from './roofline.ts';
 import { smokeWorkloads, workloads } from './workloads/index.ts';
 
@@ -35,33 +35,37 @@ export function listWorkloads(size: boolean | 'smoke'): WorkloadInfo[] {
 }
 
 /**
- * Every requested engine on one workload. The wgnn CPU reference runs first: its output is the
- * oracle the others must agree with (when it cannot run, the first engine that did stands in, and
- * the results say which).
+ * Every requested engine on one workload: first runs one engine after another, then the warm runs
+ * interleaved (measure.ts). The wgnn CPU reference runs first: its output is the oracle the
+ * others must agree with (when it cannot run, the first engine that did stands in, and the results
+ * say which).
  */
 export async function runWorkload(name: string, options: Partial<BenchOptions> = {}): Promise<Result[]> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const w = [...workloads(opts.full), ...smokeWorkloads()].find((x) => x.name === name);
   if (!w) throw new Error(`unknown workload '${name}'`);
   const order: EngineName[] = ['wgnn-cpu', 'wgnn', 'tfjs-webgpu', 'ort-webgpu'];
-  const results: Result[] = [];
+  const timed: Prepared[] = [];
   let reference: Float32Array | undefined;
   let referenceEngine: EngineName | undefined;
   for (const engine of order) {
-    const timed = opts.engines.includes(engine);
+    const isTimed = opts.engines.includes(engine);
     // wgnn-cpu left out of the timing still runs once, untimed: it is the oracle.
-    if (!timed && engine !== 'wgnn-cpu') continue;
-    const { result, output } = await measure(w, engine, reference, timed ? opts : { ...opts, reps: 0 });
-    if (!reference && output) {
+    if (!isTimed && engine !== 'wgnn-cpu') continue;
+    const prepared = await firstRun(w, engine, reference);
+    const { result, output } = prepared;
+    if (!reference && output && result.agrees) {
       reference = output;
       referenceEngine = engine;
       if (engine !== 'wgnn-cpu') result.note = 'unchecked: the CPU reference did not run, so this output is the reference';
     } else if (referenceEngine !== 'wgnn-cpu') {
       result.note = `checked against ${referenceEngine ?? 'nothing'}: the CPU reference did not run`;
     }
-    if (timed) results.push(result);
+    if (isTimed) timed.push(prepared);
+    else prepared.runner?.dispose();
   }
-  return results;
+  await warmRuns(timed, opts);
+  return timed.map((p) => p.result);
 }
 
 /** The roofline probes; `targetMs` per timed submit (the default suits SwiftShader; tests pass a few ms). */

@@ -1,6 +1,8 @@
-// Times one engine on one workload. First run: build() (model construction, weight upload,
-// session/pipeline creation) plus one run(). Warm: `reps` further runs, median, min and max.
-// The output of the first run is checked against the reference before any time counts.
+// Times engines on one workload. First run, per engine: build() (model construction, weight
+// upload, session/pipeline creation) plus one run(); its output is checked against the reference
+// before any time counts. Warm: `reps` further runs per engine, interleaved round-robin across the
+// engines (each round starting one engine later), so that a busy spell on a shared machine falls
+// on every engine alike and the ratios hold; median, min and max per engine.
 import { agreement, type Agreement } from './data.ts';
 import type { EngineName, Runner } from './engines/runner.ts';
 import type { Workload } from './workloads/workload.ts';
@@ -37,8 +39,16 @@ export interface MeasureOptions {
 
 const median = (sorted: number[]) => (sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
 
-/** Runs `engine` on `w`; `reference` undefined means this run's output becomes the reference. */
-export async function measure(w: Workload, engine: EngineName, reference: Float32Array | undefined, opts: MeasureOptions): Promise<{ result: Result; output?: Float32Array }> {
+/** An engine past its first run: its result so far and, if its output agreed, its live runner. */
+export interface Prepared {
+  result: Result;
+  output?: Float32Array;
+  /** Set when the output agreed: warm runs may follow; dispose() when done. */
+  runner?: Runner;
+}
+
+/** Builds `engine` for `w` and times the first run; `reference` undefined: this output becomes it. */
+export async function firstRun(w: Workload, engine: EngineName, reference: Float32Array | undefined): Promise<Prepared> {
   const result: Result = { workload: w.name, engine, firstMs: null, warmMs: null, minMs: null, maxMs: null, reps: 0, agrees: false, maxAbsError: null, badCount: 0 };
   let runner: Runner | undefined;
   try {
@@ -52,27 +62,50 @@ export async function measure(w: Workload, engine: EngineName, reference: Float3
     const output = runner.toReference ? runner.toReference(first) : first;
     const check = agreement(output, reference ?? output, w.k);
     Object.assign(result, { agrees: check.agrees, maxAbsError: check.maxAbsError, badCount: check.badCount, firstBad: check.firstBad });
-    // A fast wrong answer is not a result: no warm runs for an engine that disagrees.
-    if (!check.agrees) return { result };
-    const times: number[] = [];
-    const budget = engine === 'wgnn-cpu' ? opts.cpuBudgetMs : Infinity;
-    const loopStart = performance.now();
-    while (times.length < opts.reps && (engine !== 'wgnn-cpu' || result.firstMs + (performance.now() - loopStart) < budget)) {
-      const t0 = performance.now();
-      await runner.run();
-      times.push(performance.now() - t0);
-    }
-    if (times.length) {
-      times.sort((a, b) => a - b);
-      Object.assign(result, { warmMs: median(times), minMs: times[0], maxMs: times[times.length - 1], reps: times.length });
-    }
-    if (engine === 'wgnn-cpu' && times.length < opts.reps) result.note = `for scale: ${times.length} warm run(s) within ${opts.cpuBudgetMs / 1000} s`;
     Object.assign(result, (await runner.stats?.()) ?? {});
-    return { result, output };
+    // A fast wrong answer is not a result: no warm runs for an engine that disagrees.
+    if (!check.agrees) {
+      runner.dispose();
+      return { result, output };
+    }
+    return { result, output, runner };
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
-    return { result };
-  } finally {
     runner?.dispose();
+    return { result };
+  }
+}
+
+/**
+ * Warm runs of every prepared engine, interleaved: `reps` rounds, one run of each engine per
+ * round, the starting engine rotating. The wgnn CPU reference is there for scale: it stops once
+ * its first and warm runs together pass `cpuBudgetMs`. Fills each result's warm fields and
+ * disposes the runners.
+ */
+export async function warmRuns(prepared: Prepared[], opts: MeasureOptions): Promise<void> {
+  const live = prepared.filter((p) => p.runner);
+  const times = new Map<Prepared, number[]>(live.map((p) => [p, []]));
+  const spent = new Map<Prepared, number>(live.map((p) => [p, p.result.firstMs ?? 0]));
+  const running = (p: Prepared) => !p.result.error && (p.result.engine !== 'wgnn-cpu' || spent.get(p)! < opts.cpuBudgetMs);
+  for (let round = 0; round < opts.reps; round++) {
+    for (let i = 0; i < live.length; i++) {
+      const p = live[(round + i) % live.length];
+      if (!running(p)) continue;
+      try {
+        const t0 = performance.now();
+        await p.runner!.run();
+        const ms = performance.now() - t0;
+        times.get(p)!.push(ms);
+        spent.set(p, spent.get(p)! + ms);
+      } catch (error) {
+        p.result.error = `warm run: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+  }
+  for (const p of live) {
+    p.runner!.dispose();
+    const t = times.get(p)!.sort((a, b) => a - b);
+    if (t.length) Object.assign(p.result, { warmMs: median(t), minMs: t[0], maxMs: t[t.length - 1], reps: t.length });
+    if (p.result.engine === 'wgnn-cpu' && t.length < opts.reps) p.result.note = `for scale: ${t.length} warm run(s) within ${opts.cpuBudgetMs / 1000} s`;
   }
 }
