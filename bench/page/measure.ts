@@ -1,8 +1,8 @@
 // Times engines on one workload. First run, per engine: build() (model construction, weight
 // upload, session/pipeline creation) plus one run(); its output is checked against the reference
-// before any time counts. Warm: `reps` further runs per engine, interleaved round-robin across the
-// engines (each round starting one engine later), so that a busy spell on a shared machine falls
-// on every engine alike and the ratios hold; median, min and max per engine.
+// before any time counts. Warm: `reps` further runs per engine, the GPU engines' interleaved
+// (one run of each per round), so that a busy spell on a shared machine falls on every engine
+// alike and the ratios hold; median, min and max per engine.
 import { agreement, type Agreement } from './data.ts';
 import type { EngineName, Runner } from './engines/runner.ts';
 import type { Workload } from './workloads/workload.ts';
@@ -77,30 +77,31 @@ export async function firstRun(w: Workload, engine: EngineName, reference: Float
 }
 
 /**
- * Warm runs of every prepared engine, interleaved: `reps` rounds, one run of each engine per
- * round, the starting engine rotating. The wgnn CPU reference is there for scale: it stops once
- * its first and warm runs together pass `cpuBudgetMs`. Fills each result's warm fields and
- * disposes the runners.
+ * Warm runs of every prepared engine. The wgnn CPU reference, there for scale, goes first and
+ * alone (its runs would leave garbage for whichever engine came next), stopping once its first and
+ * warm runs together pass `cpuBudgetMs`. The GPU engines are interleaved: `reps` rounds of one run
+ * each, alternating forward and reverse order so that each follows each of the others. Fills each
+ * result's warm fields and disposes the runners.
  */
 export async function warmRuns(prepared: Prepared[], opts: MeasureOptions): Promise<void> {
   const live = prepared.filter((p) => p.runner);
   const times = new Map<Prepared, number[]>(live.map((p) => [p, []]));
-  const spent = new Map<Prepared, number>(live.map((p) => [p, p.result.firstMs ?? 0]));
-  const running = (p: Prepared) => !p.result.error && (p.result.engine !== 'wgnn-cpu' || spent.get(p)! < opts.cpuBudgetMs);
-  for (let round = 0; round < opts.reps; round++) {
-    for (let i = 0; i < live.length; i++) {
-      const p = live[(round + i) % live.length];
-      if (!running(p)) continue;
-      try {
-        const t0 = performance.now();
-        await p.runner!.run();
-        const ms = performance.now() - t0;
-        times.get(p)!.push(ms);
-        spent.set(p, spent.get(p)! + ms);
-      } catch (error) {
-        p.result.error = `warm run: ${error instanceof Error ? error.message : String(error)}`;
-      }
+  const timeOne = async (p: Prepared) => {
+    try {
+      const t0 = performance.now();
+      await p.runner!.run();
+      times.get(p)!.push(performance.now() - t0);
+    } catch (error) {
+      p.result.error = `warm run: ${error instanceof Error ? error.message : String(error)}`;
     }
+  };
+  for (const p of live.filter((x) => x.result.engine === 'wgnn-cpu')) {
+    const start = performance.now();
+    while (!p.result.error && times.get(p)!.length < opts.reps && (p.result.firstMs ?? 0) + performance.now() - start < opts.cpuBudgetMs) await timeOne(p);
+  }
+  const gpu = live.filter((x) => x.result.engine !== 'wgnn-cpu');
+  for (let round = 0; round < opts.reps; round++) {
+    for (const p of round % 2 ? [...gpu].reverse() : gpu) if (!p.result.error) await timeOne(p);
   }
   for (const p of live) {
     p.runner!.dispose();
