@@ -63,7 +63,7 @@ override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * H
 @group(0) @binding(5) var<storage, read_write> hOut: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;              // via yStride*
 
-// Scalars, not vec4s: a scalar read of a vec4 element costs a whole vec4 gather on SwiftShader.
+// vec4s: h(t-1) is read four units at a time (on SwiftShader a vec4 load costs ~2.4 scalar ones).
 var<workgroup> hShared: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // [BATCH_TILE][CAPACITY] (sequence mode)
 var<workgroup> resetH4: array<vec4<f32>, BATCH_TILE * CAPACITY / 4u>;  // r . h(t-1), without LINEAR_BEFORE_RESET
 
@@ -98,8 +98,7 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
-// Units i .. i+3 of hShared (i a multiple of 4), a vec4 at a time: on SwiftShader a vec4 load
-// costs what a scalar one does.
+// Units i .. i+3 of hShared (i a multiple of 4).
 fn loadHShared(i: u32) -> vec4<f32> {
   return hShared[i / 4u];
 }

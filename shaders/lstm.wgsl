@@ -11,7 +11,7 @@
 //     and keeps its c, and its new h until every invocation has read h(t-1), in registers; h(t)
 //     goes to the workgroup's entries in the exchange area after the projection rows in proj
 //     ([D, B, Hq] vec4s, units past H 0), where every invocation reads all units of it, a vec4
-//     per 4 k: on SwiftShader a vec4 load costs what a scalar one does. Two barriers per step.
+//     per 4 k (on SwiftShader a vec4 load costs ~2.4 scalar ones, not 4). Two barriers per step.
 //     No workgroup memory: on SwiftShader pipeline compile time grows with it (~0.4 ms per f32),
 //     and reading h from storage costs no more (bench/NOTES.md).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction

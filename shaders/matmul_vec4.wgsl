@@ -4,8 +4,8 @@
 //   out[z, m, n] = activate(sum_k A[z, m, k] * B[z, k, n] + bias[z, m, n])
 // Why not the scalar regtile kernel: on CPU-like adapters (SwiftShader) every storage load is a
 // bounds-checked gather, so loads, not FMAs, set the pace. A vec4 load brings 4 values for the
-// price of one, and a 16x8 block reuses each loaded A value 8 times and each B value 16 times
-// (regtile: 4 and 4). Measured 2.7x faster than regtile at 1024^3 (bench/NOTES.md).
+// price of ~2.4 scalar ones, and a 16x8 block reuses each loaded A value 8 times and each B value
+// 16 times (regtile: 4 and 4). Measured 2.7x faster than regtile at 1024^3 (bench/NOTES.md).
 // Same Params and bindings as matmul_regtile.wgsl. Rows and columns past the edge are clamped for
 // loading and skipped for storing.
 
