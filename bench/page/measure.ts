@@ -80,8 +80,8 @@ export async function firstRun(w: Workload, engine: EngineName, reference: Float
  * Warm runs of every prepared engine. The wgnn CPU reference, there for scale, goes first and
  * alone (its runs would leave garbage for whichever engine came next), stopping once its first and
  * warm runs together pass `cpuBudgetMs`. The GPU engines are interleaved: `reps` rounds of one run
- * each, alternating forward and reverse order so that each follows each of the others. Fills each
- * result's warm fields and disposes the runners.
+ * each, in forward and reverse order by turns, so that no engine always runs right after the same
+ * other one. Fills each result's warm fields and disposes the runners.
  */
 export async function warmRuns(prepared: Prepared[], opts: MeasureOptions): Promise<void> {
   const live = prepared.filter((p) => p.runner);
