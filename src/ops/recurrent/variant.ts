@@ -1,9 +1,8 @@
 // How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step) or
 // 'sequence' (one dispatch loops over all steps; the GRU and simple RNN keep the state in
-// workgroup memory, the LSTM in storage), and the batch
-// tile (batch entries per workgroup, sharing each load of R). Both paths put one workgroup on
-// each (batch tile, direction), so they have the same parallelism; they trade per-dispatch cost
-// against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
+// workgroup memory, the LSTM in storage), and the batch tile (batch entries per workgroup,
+// sharing each load of R). Both paths put one workgroup on each (batch tile, direction), so they
+// have the same parallelism; they trade per-dispatch cost against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
 import { WgnnError } from '../../errors.ts';
 import type { PlanContext } from '../op.ts';
 import { type CellKind, paddedUnits } from './layout.ts';
@@ -70,8 +69,9 @@ const MAX_BATCH_TILE: Record<CellKind, number> = { lstm: 16, gru: 8, simpleRnn: 
 
 /**
  * The LSTM's tile 16 halves the loads of R per entry again, which pays where R is large (H 256:
- * 18-28% faster warm) but its pipeline compiles ~0.4-0.5 s longer than tile 8's, for no gain at
- * H 64 and 5-15% at H 128 (bench/NOTES.md): so only from 256 units.
+ * 18-28% faster warm) but its pipeline compiles longer than tile 8's (~0.4-0.5 s in Node, a
+ * first run up to 1.5 s longer in Chrome), for no gain at H 64 and 5-15% at H 128
+ * (bench/NOTES.md): so only from 256 units.
  */
 const WIDE_TILE_MIN_UNITS = 256;
 
