@@ -58,7 +58,7 @@ export function boundMs(w: WorkloadInfo, roof: Roofline): number {
 
 export function markdown(r: Report): string {
   const lines: string[] = [];
-  lines.push(`Adapter: ${r.adapter}. ${r.date}. ${r.options.full ? 'Full (issue) sizes' : 'Default sizes'}, warm median of ${r.options.reps} runs interleaved across the engines${r.options.only ? `, only: ${r.options.only}` : ''}.`);
+  lines.push(`Adapter: ${r.adapter}. ${r.date}. ${r.options.full ? 'Full (issue) sizes' : 'Default sizes'}, warm median of ${r.options.reps} runs interleaved across the GPU engines${r.options.only ? `, only: ${r.options.only}` : ''}.`);
   lines.push('Time = input upload -> output downloaded to JS. Ratios = peer time / wgnn time (>1: wgnn faster).', '');
   lines.push('### Warm (median ms, min–max)', '');
   lines.push('| workload | wgnn | TF.js WebGPU | ORT Web WebGPU | wgnn CPU ref | TF.js / wgnn | ORT / wgnn |', '|---|---|---|---|---|---|---|');

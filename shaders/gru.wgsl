@@ -98,18 +98,9 @@ struct Entry {
   sBase: u32,     // offset of its state in the state buffers
 }
 
-// Units i .. i+3 of hShared (i a multiple of 4).
-fn loadHShared(i: u32) -> vec4<f32> {
-  return hShared[i / 4u];
-}
-
-fn storeHShared(i: u32, h: vec4<f32>) {
-  hShared[i / 4u] = h;
-}
-
 // h(t-1) of units k .. k+3 of entry e (k a multiple of 4; units past H: 0).
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
-  if (SEQUENCE) { return loadHShared(e.slot * CAPACITY + k); }
+  if (SEQUENCE) { return hShared[(e.slot * CAPACITY + k) / 4u]; }
   if (params.loadState == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   let h = vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);  // past H: another entry's, or clamped
@@ -311,7 +302,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       for (var i = 0u; i < 4u; i++) {
         if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
-      storeHShared(e * CAPACITY + 4u * lid, h);
+      hShared[e * CAPACITY / 4u + lid] = h;
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }
@@ -330,7 +321,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     if (SEQUENCE) {
       if (lid < params.Hq) {
-        for (var e = 0u; e < BATCH_TILE; e++) { storeHShared(e * CAPACITY + 4u * lid, kept[e].h); }
+        for (var e = 0u; e < BATCH_TILE; e++) { hShared[e * CAPACITY / 4u + lid] = kept[e].h; }
       }
       workgroupBarrier();  // h(t) complete; r . h(t-1) read
     }

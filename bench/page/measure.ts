@@ -39,9 +39,10 @@ export interface MeasureOptions {
 
 const median = (sorted: number[]) => (sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
 
-/** An engine past its first run: its result so far and, if its output agreed, its live runner. */
+/** An engine past its first run: its result, and its output and live runner if the output agreed. */
 export interface Prepared {
   result: Result;
+  /** Set when the output agreed (in the reference layout). */
   output?: Float32Array;
   /** Set when the output agreed: warm runs may follow; dispose() when done. */
   runner?: Runner;
@@ -66,7 +67,7 @@ export async function firstRun(w: Workload, engine: EngineName, reference: Float
     // A fast wrong answer is not a result: no warm runs for an engine that disagrees.
     if (!check.agrees) {
       runner.dispose();
-      return { result, output };
+      return { result };
     }
     return { result, output, runner };
   } catch (error) {
