@@ -14,6 +14,11 @@
 //     owns one quad (WG_SIZE >= Hq) and keeps its new h in registers until every invocation has
 //     read h(t-1): two barriers per step. Workgroup memory is kept small on purpose: SwiftShader's
 //     pipeline compile time grows with it (~0.45 ms per f32; bench/NOTES.md).
+//   RESIDENT_KQ > 0 (the 'resident' path, H <= 64): the sequence path, but each invocation first
+//     copies its quad's rows of R into private memory (wq) and reads them there, at constant
+//     indices, in both passes of every step. On SwiftShader a load at a run-time index is a
+//     per-lane gather and one at a constant index into private memory a plain vector load
+//     (bench/NOTES.md).
 // Without LINEAR_BEFORE_RESET, z stays in registers between the passes (one quad per invocation).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
@@ -54,6 +59,10 @@ override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4 or 8
 const MAX_TILE = 8u;
 override CAPACITY: u32 = 4u;    // units per entry in workgroup memory; >= 4 * Hq in sequence mode or without LINEAR_BEFORE_RESET
+override RESIDENT_KQ: u32 = 0u;  // 'resident' path: quads of k in wq (Hq, at most 16); 0: R read from storage
+
+// Resident path: rows k of R (z, r, h gates) for this invocation's quad (3 KiB).
+var<private> wq: array<mat3x4<f32>, 64>;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 3, Hq] in the input's row order
@@ -211,10 +220,63 @@ fn pickTile1(e: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>,
   }
 }
 
+// Resident path, pass 1: a + h(t-1)·R for one entry, R from wq (its h column is summed without
+// LINEAR_BEFORE_RESET too, and ignored). Unrolled so that every index into wq is a constant.
+fn residentProduct(e: Entry, a: mat3x4<f32>) -> mat3x4<f32> {
+  var acc = a;
+  acc += timesR(prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
+  if (RESIDENT_KQ > 1u) { acc += timesR(prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
+  if (RESIDENT_KQ > 2u) { acc += timesR(prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
+  if (RESIDENT_KQ > 3u) { acc += timesR(prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
+  if (RESIDENT_KQ > 4u) { acc += timesR(prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
+  if (RESIDENT_KQ > 5u) { acc += timesR(prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
+  if (RESIDENT_KQ > 6u) { acc += timesR(prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
+  if (RESIDENT_KQ > 7u) { acc += timesR(prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
+  if (RESIDENT_KQ > 8u) { acc += timesR(prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
+  if (RESIDENT_KQ > 9u) { acc += timesR(prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
+  if (RESIDENT_KQ > 10u) { acc += timesR(prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
+  if (RESIDENT_KQ > 11u) { acc += timesR(prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
+  if (RESIDENT_KQ > 12u) { acc += timesR(prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
+  if (RESIDENT_KQ > 13u) { acc += timesR(prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
+  if (RESIDENT_KQ > 14u) { acc += timesR(prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
+  if (RESIDENT_KQ > 15u) { acc += timesR(prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
+  return acc;
+}
+
+// Resident path, pass 2: (r . h(t-1))·Rh for one entry.
+fn residentResetProduct(e: Entry) -> vec4<f32> {
+  let base = e.slot * CAPACITY / 4u;
+  var acc = vec4<f32>(0.0);
+  acc += timesRh(resetH4[base + 0u], wq[0][2], wq[1][2], wq[2][2], wq[3][2]);
+  if (RESIDENT_KQ > 1u) { acc += timesRh(resetH4[base + 1u], wq[4][2], wq[5][2], wq[6][2], wq[7][2]); }
+  if (RESIDENT_KQ > 2u) { acc += timesRh(resetH4[base + 2u], wq[8][2], wq[9][2], wq[10][2], wq[11][2]); }
+  if (RESIDENT_KQ > 3u) { acc += timesRh(resetH4[base + 3u], wq[12][2], wq[13][2], wq[14][2], wq[15][2]); }
+  if (RESIDENT_KQ > 4u) { acc += timesRh(resetH4[base + 4u], wq[16][2], wq[17][2], wq[18][2], wq[19][2]); }
+  if (RESIDENT_KQ > 5u) { acc += timesRh(resetH4[base + 5u], wq[20][2], wq[21][2], wq[22][2], wq[23][2]); }
+  if (RESIDENT_KQ > 6u) { acc += timesRh(resetH4[base + 6u], wq[24][2], wq[25][2], wq[26][2], wq[27][2]); }
+  if (RESIDENT_KQ > 7u) { acc += timesRh(resetH4[base + 7u], wq[28][2], wq[29][2], wq[30][2], wq[31][2]); }
+  if (RESIDENT_KQ > 8u) { acc += timesRh(resetH4[base + 8u], wq[32][2], wq[33][2], wq[34][2], wq[35][2]); }
+  if (RESIDENT_KQ > 9u) { acc += timesRh(resetH4[base + 9u], wq[36][2], wq[37][2], wq[38][2], wq[39][2]); }
+  if (RESIDENT_KQ > 10u) { acc += timesRh(resetH4[base + 10u], wq[40][2], wq[41][2], wq[42][2], wq[43][2]); }
+  if (RESIDENT_KQ > 11u) { acc += timesRh(resetH4[base + 11u], wq[44][2], wq[45][2], wq[46][2], wq[47][2]); }
+  if (RESIDENT_KQ > 12u) { acc += timesRh(resetH4[base + 12u], wq[48][2], wq[49][2], wq[50][2], wq[51][2]); }
+  if (RESIDENT_KQ > 13u) { acc += timesRh(resetH4[base + 13u], wq[52][2], wq[53][2], wq[54][2], wq[55][2]); }
+  if (RESIDENT_KQ > 14u) { acc += timesRh(resetH4[base + 14u], wq[56][2], wq[57][2], wq[58][2], wq[59][2]); }
+  if (RESIDENT_KQ > 15u) { acc += timesRh(resetH4[base + 15u], wq[60][2], wq[61][2], wq[62][2], wq[63][2]); }
+  return acc;
+}
+
 // Pass 1 over the tile: z, r (and h(t-1)·Rh with LINEAR_BEFORE_RESET) pre-activations. Each
 // load of R serves all BATCH_TILE entries (on SwiftShader loads, not FMAs, set the pace); the
 // accumulators are named so that they stay in registers.
 fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
+  if (RESIDENT_KQ > 0u) {
+    for (var i = 0u; i < BATCH_TILE; i++) {
+      let e = (*entries)[i];
+      gatesQuad(e, d, q, residentProduct(e, projection(e, d, q)), kept);
+    }
+    return;
+  }
   let Hq = params.Hq;
   var a0 = projection((*entries)[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -253,6 +315,15 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
 // Pass 2 without LINEAR_BEFORE_RESET: h~ = g(x Wh + (r . h(t-1)) Rh) and the new state.
 fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
+  if (RESIDENT_KQ > 0u) {
+    for (var i = 0u; i < BATCH_TILE; i++) {
+      let e = (*entries)[i];
+      let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + residentResetProduct(e));
+      let z = (*kept)[i].z;
+      finishQuad(e, d, q, (1.0 - z) * cand + z * prevH4(e, 4u * q), kept);
+    }
+    return;
+  }
   var a0 = vec4<f32>(0.0);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
   let rowStride = 3u * Hq;
@@ -303,6 +374,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
       hShared[e * CAPACITY / 4u + lid] = h;
+    }
+  }
+  if (RESIDENT_KQ > 0u && lid < params.Hq) {
+    let rowStride = 3u * params.Hq;
+    let r = d * 4u * params.Hq * rowStride + lid;
+    for (var k = 0u; k < 4u * RESIDENT_KQ; k++) {
+      wq[k] = mat3x4<f32>(weights[r + k * rowStride], weights[r + k * rowStride + params.Hq], weights[r + k * rowStride + 2u * params.Hq]);
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }

@@ -14,6 +14,11 @@
 //     per 4 k (on SwiftShader a vec4 load costs ~2.4 scalar ones, not 4). Two barriers per step.
 //     No workgroup memory: on SwiftShader pipeline compile time grows with it (~0.4 ms per f32),
 //     and reading h from storage costs no more (bench/NOTES.md).
+//   RESIDENT_KQ > 0 (the 'resident' path, H <= 64): the sequence path, but each invocation first
+//     copies its quad's rows of R into private memory (wq) and reads them there, at constant
+//     indices, for every step and entry. On SwiftShader a load at a run-time index is a per-lane
+//     gather and one at a constant index into private memory a plain vector load, so a step no
+//     longer waits on R (batch 1 about twice as fast; bench/NOTES.md).
 // Ragged batches: at steps s >= len[b] the state is kept and y(s) is 0; a backward direction
 // walks t = len[b]-1 down to 0 (ONNX sequence_lens).
 
@@ -55,6 +60,10 @@ override H1: u32 = 1u;
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup: 1, 2, 4, 8 or 16
 const MAX_TILE = 16u;
+override RESIDENT_KQ: u32 = 0u;  // 'resident' path: quads of k in wq (Hq, at most 16); 0: R read from storage
+
+// Resident path: rows k of R for this invocation's quad, wq[k] as loadR gives them (4 KiB).
+var<private> wq: array<mat4x4<f32>, 64>;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> proj: array<vec4<f32>>;     // [T*B rows][D, 4, Hq] in the input's row order; sequence mode: then h exchange [D, B, Hq]
@@ -207,10 +216,40 @@ fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x
   }
 }
 
+// Resident path: a + h(t-1)·R for one entry, R from wq. Unrolled so that every index into wq is a
+// constant (a loop index would make each load a gather again).
+fn residentProduct(e: Entry, a: mat4x4<f32>) -> mat4x4<f32> {
+  var acc = a;
+  acc += timesR(prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
+  if (RESIDENT_KQ > 1u) { acc += timesR(prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
+  if (RESIDENT_KQ > 2u) { acc += timesR(prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
+  if (RESIDENT_KQ > 3u) { acc += timesR(prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
+  if (RESIDENT_KQ > 4u) { acc += timesR(prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
+  if (RESIDENT_KQ > 5u) { acc += timesR(prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
+  if (RESIDENT_KQ > 6u) { acc += timesR(prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
+  if (RESIDENT_KQ > 7u) { acc += timesR(prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
+  if (RESIDENT_KQ > 8u) { acc += timesR(prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
+  if (RESIDENT_KQ > 9u) { acc += timesR(prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
+  if (RESIDENT_KQ > 10u) { acc += timesR(prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
+  if (RESIDENT_KQ > 11u) { acc += timesR(prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
+  if (RESIDENT_KQ > 12u) { acc += timesR(prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
+  if (RESIDENT_KQ > 13u) { acc += timesR(prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
+  if (RESIDENT_KQ > 14u) { acc += timesR(prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
+  if (RESIDENT_KQ > 15u) { acc += timesR(prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
+  return acc;
+}
+
 // Units 4q .. 4q+3 of every entry of the tile. Each load of R serves all BATCH_TILE entries: on
 // SwiftShader loads, not FMAs, set the pace. The accumulators (columns = gates) are named, not an
 // array, so that they stay in registers through the k loop.
 fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, state: ptr<function, array<QuadState, MAX_TILE>>) {
+  if (RESIDENT_KQ > 0u) {
+    for (var i = 0u; i < BATCH_TILE; i++) {
+      let e = (*entries)[i];
+      (*state)[i] = finishQuad(e, d, q, residentProduct(e, projection(e, d, q)), (*state)[i]);
+    }
+    return;
+  }
   let Hq = params.Hq;
   var a0 = projection((*entries)[0], d, q);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -293,6 +332,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       state[e] = QuadState(h, c);
       publishH(entries[e], lid, h);
     }
+  }
+  if (RESIDENT_KQ > 0u && ownsQuad) {
+    let rowStride = 4u * params.Hq;
+    let r = d * 4u * params.Hq * rowStride + lid;
+    for (var k = 0u; k < 4u * RESIDENT_KQ; k++) { wq[k] = loadR(r + k * rowStride, params.Hq); }
   }
   if (SEQUENCE) { storageBarrier(); }
   let first = select(params.step, 0u, SEQUENCE);

@@ -76,6 +76,9 @@ describe('selectRecurrentVariant', () => {
     expect(() => select({ hiddenSize: 2000 }, 'sequence')).toThrow(/lstm: hidden size 2000 does not fit: the 'sequence' path needs an invocation per 4 units \(at most 256 here\)$/);
     expect(() => select({ cell: 'gru', hiddenSize: 2000, linearBeforeReset: true } as never, 'sequence')).toThrow(/gru: hidden size 2000 does not fit: the 'sequence' path keeps the state in workgroup memory \(16384 bytes on this device\), and the 'sequence' path needs an invocation per 4 units/);
     expect(() => select({ cell: 'gru', hiddenSize: 2000 } as never)).toThrow(/a GRU without linearBeforeReset keeps r . h of all units/);
+    expect(select({}, 'resident').variant).toBe('resident');
+    expect(() => select({ hiddenSize: 65 }, 'resident')).toThrow(/^lstm: the 'resident' path does not take hidden size 65: it is for LSTM and GRU layers of up to 64 units/);
+    expect(() => select({ cell: 'simpleRnn', hiddenSize: 8 } as never, 'resident')).toThrow(/^simpleRnn: the 'resident' path does not take a simple RNN layer/);
   });
 
   it('keeps per-quad state in registers only where each unit quad gets its own invocation', () => {
@@ -88,8 +91,12 @@ describe('selectRecurrentVariant', () => {
     expect(selectRecurrentVariant({ ...problem, cell: 'gru', hiddenSize: 260, linearBeforeReset: true }, { limits: small, forcedVariants: {} }).variant).toBe('per-step');
   });
 
-  it('runs the sequence path wherever the state fits, else per-step', () => {
-    expect(select({}).variant).toBe('sequence');
+  it('runs the resident path up to 64 units (LSTM, GRU), the sequence path wherever the state fits, else per-step', () => {
+    expect(select({}).variant).toBe('resident');
+    expect(select({ hiddenSize: 61 }).variant).toBe('resident');
+    expect(select({ cell: 'gru', hiddenSize: 64 } as never).variant).toBe('resident');
+    expect(select({ hiddenSize: 65 }).variant).toBe('sequence');
+    expect(select({ cell: 'simpleRnn', hiddenSize: 8 } as never).variant).toBe('sequence');
     expect(select({ hiddenSize: 1024 }).variant).toBe('sequence');
     expect(select({ hiddenSize: 2000 }).variant).toBe('per-step');
   });

@@ -3,7 +3,8 @@
 //      x [T*B, I] · W [I, D*G*Hp] + folded biases -> projection [T*B, D*G*Hp] (scratch);
 //   2. the recurrence: per-step, one fused dispatch per step (both directions) with the state in
 //      ping-pong scratch buffers and the last step writing the final states; or sequence, one
-//      dispatch for all steps (variant.ts chooses);
+//      dispatch for all steps, with R read from storage or (resident) from a private copy made
+//      at the start (variant.ts chooses);
 //   3. for a merged bidirectional output (sum, mul, ave) one elementwise pass.
 // The step index travels in each dispatch's Params: the executor gives every dispatch its own
 // uniform buffer, so the T step dispatches differ only in Params.step and their state bindings.
@@ -119,7 +120,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const pingPong = variant === 'per-step' && T > 1 ? D * B * H * 4 : 0;
     const cellPingPong = cell === 'lstm' ? pingPong : 0;
     // The LSTM's sequence path exchanges h(t) through vec4s after the projection rows.
-    const exchange = cell === 'lstm' && variant === 'sequence' ? D * B * Hq * 16 : 0;
+    const exchange = cell === 'lstm' && variant !== 'per-step' ? D * B * Hq * 16 : 0;
     // Scratch: 0 projection (and exchange), 1-2 h ping-pong, 3-4 c ping-pong, 5 the unmerged y,
     // 6-8 stand-ins for absent lengths and initial states. Storage bindings are read_write
     // (program-runner.ts), so no buffer may be bound twice in a dispatch: each absent binding gets
@@ -141,11 +142,12 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const lengths = inputs[RECURRENT_INPUTS.lengths];
     const hasInitial = inputs[RECURRENT_INPUTS.initialH] !== undefined;
     const overrides: Record<string, number> = {
-      SEQUENCE: Number(variant === 'sequence'),
+      SEQUENCE: Number(variant !== 'per-step'),
       HAS_LENGTHS: Number(lengths !== undefined),
       WG_SIZE: workgroupSize,
       BATCH_TILE: batchTile,
     };
+    if (variant === 'resident') overrides.RESIDENT_KQ = Hq;
     if (capacity > 0) overrides.CAPACITY = capacity; // 0: the shader keeps nothing in workgroup memory
     if (cell === 'lstm') Object.assign(overrides, { HAS_PEEPHOLES: Number(attrs.hasPeepholes), INPUT_FORGET: Number(attrs.inputForget) });
     if (cell === 'gru') overrides.LINEAR_BEFORE_RESET = Number(attrs.linearBeforeReset);
@@ -188,7 +190,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const finalH: BindingRef = { output: slots.h };
     const finalC: BindingRef = slots.c === undefined ? { scratch: 8 } : { output: slots.c };
     const dispatches: Dispatch[] = [projection];
-    if (variant === 'sequence') {
+    if (variant !== 'per-step') {
       dispatches.push(step(0, initialH, finalH, initialC, finalC, hasInitial));
     } else {
       const pingH: BindingRef[] = [{ scratch: 1 }, { scratch: 2 }];

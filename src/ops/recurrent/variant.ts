@@ -1,13 +1,15 @@
-// How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step) or
+// How a recurrent layer is launched: the path, 'per-step' (one dispatch per time step),
 // 'sequence' (one dispatch loops over all steps; the GRU and simple RNN keep the state in
-// workgroup memory, the LSTM in storage), and the batch tile (batch entries per workgroup,
-// sharing each load of R). Both paths put one workgroup on each (batch tile, direction), so they
-// have the same parallelism; they trade per-dispatch cost against workgroup memory. Rules and measurements: bench/NOTES.md ("Recurrent layers").
+// workgroup memory, the LSTM in storage) or 'resident' (the sequence path with each invocation's
+// rows of R copied once into private memory; LSTM and GRU up to 64 units), and the batch tile
+// (batch entries per workgroup, sharing each load of R). Every path puts one workgroup on each
+// (batch tile, direction), so they have the same parallelism; they trade per-dispatch cost
+// against memory. Rules and measurements: bench/NOTES.md ("Recurrent layers", "Resident").
 import { WgnnError } from '../../errors.ts';
 import type { PlanContext } from '../op.ts';
 import { type CellKind, paddedUnits } from './layout.ts';
 
-export const RECURRENT_VARIANTS = ['per-step', 'sequence'] as const;
+export const RECURRENT_VARIANTS = ['per-step', 'sequence', 'resident'] as const;
 export type RecurrentVariant = (typeof RECURRENT_VARIANTS)[number];
 
 export interface RecurrentProblem {
@@ -26,6 +28,13 @@ export interface RecurrentLaunch {
   /** Units per entry in workgroup memory (the CAPACITY override of the GRU and simple RNN; 0 for the LSTM). */
   capacity: number;
   workgroupSize: number;
+}
+
+/** Units the resident path takes at most: the shaders' private copy of R holds 16 quads of k (4 KiB for the LSTM). */
+export const RESIDENT_MAX_UNITS = 64;
+
+function residentFits(p: RecurrentProblem): boolean {
+  return p.cell !== 'simpleRnn' && paddedUnits(p.hiddenSize) <= RESIDENT_MAX_UNITS;
 }
 
 /** Workgroup size: the smallest of 16, 64, 256 invocations covering the unit quads (capped by the device). */
@@ -47,8 +56,8 @@ const SHARED_PER_UNIT: Record<CellKind, number> = { lstm: 0, gru: 2, simpleRnn: 
  * (z between its two passes).
  */
 function needsQuadPerInvocation(variant: RecurrentVariant, p: RecurrentProblem): boolean {
-  if (p.cell === 'gru') return variant === 'sequence' || !p.linearBeforeReset;
-  return p.cell === 'lstm' && variant === 'sequence';
+  if (p.cell === 'gru') return variant !== 'per-step' || !p.linearBeforeReset;
+  return p.cell === 'lstm' && variant !== 'per-step';
 }
 
 /**
@@ -87,6 +96,7 @@ function maxBatchTile(p: RecurrentProblem): number {
  * entries is what counts (bench/NOTES.md); the two-workgroup floor keeps some parallelism.
  */
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
+  if (variant === 'resident' && !residentFits(p)) return undefined;
   const invocations = workgroupSize(p.hiddenSize, ctx);
   if (needsQuadPerInvocation(variant, p) && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
   const tiles = [16, 8, 4, 2, 1].filter((t) => t === 1 || (t <= maxBatchTile(p) && p.batch >= 2 * t));
@@ -97,15 +107,23 @@ function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext
   return undefined;
 }
 
-/** Pure: the forced path if any (checked), else 'sequence' wherever it fits (the measured rule). */
+/**
+ * Pure: the forced path if any (checked), else the first that fits of 'resident', 'sequence' and
+ * 'per-step' (the measured rule: on SwiftShader resident steps are ~2x faster at batch 1 and
+ * ~1.3x at batch 8-32, sequence beats per-step everywhere).
+ */
 export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch {
   const forced = ctx.forcedVariants.recurrent;
   if (forced !== undefined && !(RECURRENT_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError(p.cell, `unknown recurrent variant '${forced}'; variants: ${RECURRENT_VARIANTS.join(', ')}`);
   }
-  const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
+  if (forced === 'resident' && !residentFits(p)) {
+    const what = p.cell === 'simpleRnn' ? 'a simple RNN layer' : `hidden size ${p.hiddenSize}`;
+    throw new WgnnError(p.cell, `the 'resident' path does not take ${what}: it is for LSTM and GRU layers of up to ${RESIDENT_MAX_UNITS} units (each invocation keeps its rows of R in private memory)`);
+  }
+  const chosen = forced !== undefined ? launch(forced as RecurrentVariant, p, ctx) : (launch('resident', p, ctx) ?? launch('sequence', p, ctx) ?? launch('per-step', p, ctx));
   if (!chosen) {
-    const why = forced === 'sequence' ? `the 'sequence' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
+    const why = forced === 'sequence' || forced === 'resident' ? `the '${forced}' path keeps the state` : 'a GRU without linearBeforeReset keeps r . h of all units';
     const memory = SHARED_PER_UNIT[p.cell] > 0 ? [`${why} in workgroup memory (${ctx.limits.maxComputeWorkgroupStorageSize} bytes on this device)`] : [];
     const invocations = needsQuadPerInvocation((forced as RecurrentVariant | undefined) ?? 'per-step', p) ? [`the '${forced ?? 'sequence'}' path needs an invocation per 4 units (at most ${ctx.limits.maxComputeInvocationsPerWorkgroup} here)`] : [];
     throw new WgnnError(p.cell, `hidden size ${p.hiddenSize} does not fit: ${[...memory, ...invocations].join(', and ')}`);

@@ -109,10 +109,14 @@ const badGpuIds: GpuCase = {
   },
 };
 
+/** The cells a path takes: the resident path is for LSTM and GRU layers. */
+const cellsOf = (v: RecurrentVariant): RnnCase['cell'][] => (v === 'resident' ? ['lstm', 'gru'] : ['lstm', 'gru', 'simpleRnn']);
+const MERGE: Record<RnnCase['cell'], 'concat' | 'sum'> = { lstm: 'concat', gru: 'sum', simpleRnn: 'concat' };
+
 export const recurrentLayerCases: GpuCase[] = [
-  ...RECURRENT_VARIANTS.flatMap((v) => [dispatchCountCase(v, 'lstm', 'concat'), dispatchCountCase(v, 'gru', 'sum'), dispatchCountCase(v, 'simpleRnn', 'concat')]),
+  ...RECURRENT_VARIANTS.flatMap((v) => cellsOf(v).map((cell) => dispatchCountCase(v, cell, MERGE[cell]))),
   ...RECURRENT_VARIANTS.map(stackedCase),
-  ...RECURRENT_VARIANTS.flatMap((v) => [isolationCase(v, 'lstm'), isolationCase(v, 'gru'), isolationCase(v, 'simpleRnn')]),
+  ...RECURRENT_VARIANTS.flatMap((v) => cellsOf(v).map((cell) => isolationCase(v, cell))),
   embeddingCase(1, 1, [1], false),
   embeddingCase(10, 7, [3, 5], false),
   embeddingCase(50, 33, [2, 4], true),
