@@ -58,7 +58,10 @@ export function boundMs(w: WorkloadInfo, roof: Roofline): number {
 
 export function markdown(r: Report): string {
   const lines: string[] = [];
-  lines.push(`Adapter: ${r.adapter}. ${r.date}. ${r.options.full ? 'Full (issue) sizes' : 'Default sizes'}, warm median of ${r.options.reps} runs interleaved across the GPU engines${r.options.only ? `, only: ${r.options.only}` : ''}.`);
+  // Warm runs per GPU engine: at least options.reps, more where rounds are short (measure.ts).
+  const counts = r.results.filter((x) => x.engine !== 'wgnn-cpu' && x.warmMs !== null).map((x) => x.reps);
+  const runs = counts.length && Math.max(...counts) > Math.min(...counts) ? `${Math.min(...counts)}-${Math.max(...counts)} runs (more where rounds are short)` : `${counts[0] ?? r.options.reps} runs`;
+  lines.push(`Adapter: ${r.adapter}. ${r.date}. ${r.options.full ? 'Full (issue) sizes' : 'Default sizes'}, warm median of ${runs} interleaved across the GPU engines${r.options.only ? `, only: ${r.options.only}` : ''}.`);
   lines.push('Time = input upload -> output downloaded to JS. Ratios = peer time / wgnn time (>1: wgnn faster).', '');
   lines.push('### Warm (median ms, min–max)', '');
   lines.push('| workload | wgnn | TF.js WebGPU | ORT Web WebGPU | wgnn CPU ref | TF.js / wgnn | ORT / wgnn |', '|---|---|---|---|---|---|---|');

@@ -7,7 +7,8 @@
 //   npm run bench                      default sizes (finishes in minutes on SwiftShader)
 //   npm run bench -- --full            the sizes, for real GPUs
 //   npm run bench -- --only conv,rnn   families (matmul, conv, cnn, rnn, video) or name parts
-//   npm run bench -- --reps 20         warm runs per engine (default 10)
+//   npm run bench -- --reps 20         warm runs per engine, at least (default 10; up to 30 where
+//                                      30 rounds of all engines take under 8 s)
 //   npm run bench -- --engines wgnn,ort-webgpu
 //   npm run bench -- --probe-only      the roofline probe alone
 //   npm run bench -- --verbose         progress from the page (each engine's first run)

@@ -1,8 +1,10 @@
 // Times engines on one workload. First run, per engine: build() (model construction, weight
 // upload, session/pipeline creation) plus one run(); its output is checked against the reference
-// before any time counts. Warm: `reps` further runs per engine, the GPU engines' interleaved
-// (one run of each per round), so that a busy spell on a shared machine falls on every engine
-// alike and the ratios hold; median, min and max per engine.
+// before any time counts. Warm: at least `reps` further runs per engine, the GPU engines'
+// interleaved (one run of each per round), so that a busy spell on a shared machine falls on
+// every engine alike and the ratios hold; more rounds, up to `maxReps`, while the rounds so far
+// took under `roundsBudgetMs`, so that short workloads, whose runs scatter with the browser's
+// fixed readback latency, get steadier medians. Median, min and max per engine.
 import { agreement, type Agreement } from './data.ts';
 import type { EngineName, Runner } from './engines/runner.ts';
 import type { Workload } from './workloads/workload.ts';
@@ -31,8 +33,11 @@ export interface Result {
 }
 
 export interface MeasureOptions {
-  /** Warm runs for the GPU engines (at least 10 for a reported median). */
+  /** Warm runs for the GPU engines, at least (10 or more for a reported median). */
   reps: number;
+  /** Warm runs at most: rounds past `reps` run while the warm rounds so far took under `roundsBudgetMs`. */
+  maxReps: number;
+  roundsBudgetMs: number;
   /** wgnn-cpu is there for scale: its warm runs stop after this many ms (none if the first run took longer). */
   cpuBudgetMs: number;
 }
@@ -80,9 +85,10 @@ export async function firstRun(w: Workload, engine: EngineName, reference: Float
 /**
  * Warm runs of every prepared engine. The wgnn CPU reference, there for scale, goes first and
  * alone (its runs would leave garbage for whichever engine came next), stopping once its first and
- * warm runs together pass `cpuBudgetMs`. The GPU engines are interleaved: `reps` rounds of one run
- * each, in forward and reverse order by turns, so that no engine always runs right after the same
- * other one. Fills each result's warm fields and disposes the runners.
+ * warm runs together pass `cpuBudgetMs`. The GPU engines are interleaved: rounds of one run each
+ * (`reps` at least, see MeasureOptions), in forward and reverse order by turns, so that no engine
+ * always runs right after the same other one. Fills each result's warm fields and disposes the
+ * runners.
  */
 export async function warmRuns(prepared: Prepared[], opts: MeasureOptions): Promise<void> {
   const live = prepared.filter((p) => p.runner);
@@ -101,7 +107,9 @@ export async function warmRuns(prepared: Prepared[], opts: MeasureOptions): Prom
     while (!p.result.error && times.get(p)!.length < opts.reps && (p.result.firstMs ?? 0) + performance.now() - start < opts.cpuBudgetMs) await timeOne(p);
   }
   const gpu = live.filter((x) => x.result.engine !== 'wgnn-cpu');
-  for (let round = 0; round < opts.reps; round++) {
+  const roundsStart = performance.now();
+  const more = (round: number) => round < opts.reps || (round < opts.maxReps && performance.now() - roundsStart < opts.roundsBudgetMs);
+  for (let round = 0; more(round); round++) {
     for (const p of round % 2 ? [...gpu].reverse() : gpu) if (!p.result.error) await timeOne(p);
   }
   for (const p of live) {

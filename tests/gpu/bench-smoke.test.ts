@@ -21,7 +21,7 @@ it('bench page runs a tiny workload on every engine and each agrees with the CPU
   const names: string[] = await page.evaluate(() => (window as any).wgnnBench.listWorkloads('smoke').map((w: { name: string }) => w.name));
   expect(names.length).toBeGreaterThan(0);
   for (const name of names) {
-    const results: Result[] = await page.evaluate((n) => (window as any).wgnnBench.runWorkload(n, { reps: 2 }), name);
+    const results: Result[] = await page.evaluate((n) => (window as any).wgnnBench.runWorkload(n, { reps: 2, maxReps: 2 }), name);
     expect(results.map((r) => r.engine).sort()).toEqual(['ort-webgpu', 'tfjs-webgpu', 'wgnn', 'wgnn-cpu']);
     for (const r of results) {
       const where = `${name} on ${r.engine}`;
