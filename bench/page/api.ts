@@ -13,7 +13,11 @@ export interface BenchOptions extends MeasureOptions {
   engines: EngineName[];
 }
 
-/** Up to 30 warm rounds where 30 take under 8 s (at the default sizes: the matmul 256, Keras CNN b1 and LSTM b1 workloads), else 10 or a few more. */
+/**
+ * At least 10 warm rounds, up to 30 while they take under 8 s in all (at the default sizes on
+ * SwiftShader: 30 for matmul 256 and the Keras CNN b1, 18-19 for the LSTM b1 and conv 1x1, 10-11
+ * for the rest).
+ */
 export const DEFAULT_OPTIONS: BenchOptions = { full: false, reps: 10, maxReps: 30, roundsBudgetMs: 8000, cpuBudgetMs: 2000, engines: [...ENGINES] };
 
 export interface WorkloadInfo {
