@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'vite';
 import { findChrome, launchChrome } from '../tests/harness/chrome.ts';
-import { RESIDENT_MAX_UNITS } from '../src/ops/recurrent/variant.ts';
+import { residentTakes } from '../src/ops/recurrent/variant.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SIZES = [256, 512, 1024];
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       }
     }
     for (const shape of ONLY && ONLY !== 'recurrent' ? [] : RECURRENT) {
-      for (const variant of ['per-step', 'sequence', ...(shape.H <= RESIDENT_MAX_UNITS ? ['resident'] : [])]) {
+      for (const variant of ['per-step', 'sequence', ...(residentTakes(shape.cell, shape.H) ? ['resident'] : [])]) {
         const t = await page.evaluate((v, s) => (window as any).wgnnBench.recurrent(v, s, 5), variant, shape);
         const name = `${shape.cell} B${shape.B} T${shape.T} I${shape.I} H${shape.H}`;
         rows.push({ kernel: name, variant, ...t });

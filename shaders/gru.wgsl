@@ -175,6 +175,11 @@ fn gatesQuad(e: Entry, d: u32, q: u32, a: mat3x4<f32>, kept: ptr<function, array
   }
 }
 
+// Index of the first vec4 of R's row 0 for units 4q.. of direction d; row k is 3 * Hq vec4s further.
+fn firstRowOfR(d: u32, q: u32) -> u32 {
+  return d * 12u * params.Hq * params.Hq + q;
+}
+
 // Row k of R for units 4q.. (r = its first vec4): z and r gates, and h with LINEAR_BEFORE_RESET
 // (else a zero column: that product joins in pass 2, after the reset).
 fn loadR(r: u32, Hq: u32) -> mat3x4<f32> {
@@ -288,7 +293,7 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
   }
   let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
   let rowStride = 3u * Hq;
-  var r = d * 4u * Hq * rowStride + q;
+  var r = firstRowOfR(d, q);
   // Four k per iteration, h(t-1) read a vec4 at a time (rows of R past H are 0).
   for (var k = 0u; k < kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
@@ -327,7 +332,7 @@ fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
   var a0 = vec4<f32>(0.0);
   var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
   let rowStride = 3u * Hq;
-  var r = d * 4u * Hq * rowStride + 2u * Hq + q;
+  var r = firstRowOfR(d, q) + 2u * Hq;
   for (var k4 = 0u; k4 < Hq; k4++) {  // four k per iteration, r . h read as vec4s (rows of R past H are 0)
     let w0 = weights[r];
     let w1 = weights[r + rowStride];
@@ -377,10 +382,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
   if (RESIDENT_KQ > 0u && lid < params.Hq) {
-    let rowStride = 3u * params.Hq;
-    let r = d * 4u * params.Hq * rowStride + lid;
+    // All three gates, h included (pass 2 reads it), whatever LINEAR_BEFORE_RESET.
     for (var k = 0u; k < 4u * RESIDENT_KQ; k++) {
-      wq[k] = mat3x4<f32>(weights[r + k * rowStride], weights[r + k * rowStride + params.Hq], weights[r + k * rowStride + 2u * params.Hq]);
+      let r = firstRowOfR(d, lid) + k * 3u * params.Hq;
+      wq[k] = mat3x4<f32>(weights[r], weights[r + params.Hq], weights[r + 2u * params.Hq]);
     }
   }
   if (SEQUENCE) { workgroupBarrier(); }

@@ -183,6 +183,11 @@ fn finishQuad(e: Entry, d: u32, q: u32, a: mat4x4<f32>, prev: QuadState) -> Quad
   return next;
 }
 
+// Index of the first vec4 of R's row 0 for units 4q.. of direction d; row k is 4 * Hq vec4s further.
+fn firstRowOfR(d: u32, q: u32) -> u32 {
+  return d * 16u * params.Hq * params.Hq + q;
+}
+
 // Row k of R for units 4q.. (r = its first vec4) as a matrix whose columns are the gates.
 fn loadR(r: u32, Hq: u32) -> mat4x4<f32> {
   return mat4x4<f32>(weights[r], weights[r + Hq], weights[r + 2u * Hq], weights[r + 3u * Hq]);
@@ -268,7 +273,7 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
   }
   let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
   let rowStride = 4u * Hq;
-  var r = d * 4u * Hq * rowStride + q;
+  var r = firstRowOfR(d, q);
   // Four k per iteration, h(t-1) read a vec4 at a time (rows of R past H are 0).
   for (var k = 0u; k < kEnd; k += 4u) {
     let w0 = loadR(r, Hq);
@@ -334,9 +339,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
   }
   if (RESIDENT_KQ > 0u && ownsQuad) {
-    let rowStride = 4u * params.Hq;
-    let r = d * 4u * params.Hq * rowStride + lid;
-    for (var k = 0u; k < 4u * RESIDENT_KQ; k++) { wq[k] = loadR(r + k * rowStride, params.Hq); }
+    for (var k = 0u; k < 4u * RESIDENT_KQ; k++) { wq[k] = loadR(firstRowOfR(d, lid) + k * 4u * params.Hq, params.Hq); }
   }
   if (SEQUENCE) { storageBarrier(); }
   let first = select(params.step, 0u, SEQUENCE);

@@ -33,8 +33,9 @@ export interface RecurrentLaunch {
 /** Units the resident path takes at most: the shaders' private copy of R holds 16 quads of k (4 KiB for the LSTM). */
 export const RESIDENT_MAX_UNITS = 64;
 
-function residentFits(p: RecurrentProblem): boolean {
-  return p.cell !== 'simpleRnn' && paddedUnits(p.hiddenSize) <= RESIDENT_MAX_UNITS;
+/** Whether the resident path takes a layer: LSTM and GRU only, up to RESIDENT_MAX_UNITS units. */
+export function residentTakes(cell: CellKind, hiddenSize: number): boolean {
+  return cell !== 'simpleRnn' && paddedUnits(hiddenSize) <= RESIDENT_MAX_UNITS;
 }
 
 /** Workgroup size: the smallest of 16, 64, 256 invocations covering the unit quads (capped by the device). */
@@ -96,7 +97,7 @@ function maxBatchTile(p: RecurrentProblem): number {
  * entries is what counts (bench/NOTES.md); the two-workgroup floor keeps some parallelism.
  */
 function launch(variant: RecurrentVariant, p: RecurrentProblem, ctx: PlanContext): RecurrentLaunch | undefined {
-  if (variant === 'resident' && !residentFits(p)) return undefined;
+  if (variant === 'resident' && !residentTakes(p.cell, p.hiddenSize)) return undefined;
   const invocations = workgroupSize(p.hiddenSize, ctx);
   if (needsQuadPerInvocation(variant, p) && invocations < paddedUnits(p.hiddenSize) / 4) return undefined;
   const tiles = [16, 8, 4, 2, 1].filter((t) => t === 1 || (t <= maxBatchTile(p) && p.batch >= 2 * t));
@@ -118,7 +119,7 @@ export function selectRecurrentVariant(p: RecurrentProblem, ctx: PlanContext): R
   if (forced !== undefined && !(RECURRENT_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError(p.cell, `unknown recurrent variant '${forced}'; variants: ${RECURRENT_VARIANTS.join(', ')}`);
   }
-  if (forced === 'resident' && !residentFits(p)) {
+  if (forced === 'resident' && !residentTakes(p.cell, p.hiddenSize)) {
     const what = p.cell === 'simpleRnn' ? 'a simple RNN layer' : `hidden size ${p.hiddenSize}`;
     throw new WgnnError(p.cell, `the 'resident' path does not take ${what}: it is for LSTM and GRU layers of up to ${RESIDENT_MAX_UNITS} units (each invocation keeps its rows of R in private memory)`);
   }

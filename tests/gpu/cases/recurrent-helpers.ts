@@ -6,6 +6,7 @@ import type { Engine, GruWeightsSpec, LstmWeightsSpec, MergeMode, RecurrentActiv
 import type { HostTensor } from '../../../src/ops/host-tensor.ts';
 import { gruReference } from '../../../src/ops/gru/reference.ts';
 import { lstmReference } from '../../../src/ops/lstm/reference.ts';
+import { residentTakes } from '../../../src/ops/recurrent/variant.ts';
 import { simpleRnnReference } from '../../../src/ops/simple-rnn/reference.ts';
 import { expectClose, reduction, type Tolerance } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -52,6 +53,9 @@ export interface OnnxInputs {
   initialH?: HostTensor; // [D, B, H]
   initialC?: HostTensor;
 }
+
+/** Whether the case's forced path takes its layer (the resident one: LSTM and GRU up to 64 units). */
+export const pathTakes = (c: RnnCase): boolean => c.variant !== 'resident' || residentTakes(c.cell, c.H);
 
 export function describe(c: RnnCase): string {
   const parts = [`${c.cell} ${c.variant} T${c.T} B${c.B} I${c.I} H${c.H}`];
