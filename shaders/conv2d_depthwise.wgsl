@@ -5,8 +5,8 @@
 // control flow in a loop costs more than the loads it saves (measured: bench/NOTES.md, issue 7).
 // An invocation computes a block of rowsPer output rows of a strip of consecutive output pixels
 // along W, for one channel quad, so each weight vec4 it loads serves every pixel of the strip:
-// - 3x3, dilation 1 (KERNEL_3X3): strips of 2 pixels (1 where strideW > 1); the 9 weights stay
-//   in registers and the input rows roll: each input row is loaded once, 4 columns, and every
+// - 3x3, dilation 1 (KERNEL_3X3): strips of 2 pixels (1 where strideW > 1); the 9 weights are
+//   loaded once and the input rows roll: each input row is loaded once, 4 columns, and every
 //   strideH-th row completes an output row from the two rows kept before it (6 vec4 FMAs per
 //   kernel row). At stride 1, against strips of 4 that load the 3 rows for every output row,
 //   this cut the loads per output pixel from 6.75 to 2 and the kernel time ~2x; at stride 2 it
@@ -114,15 +114,13 @@ fn taps3(r: Row4, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>) -> mat2x4<f32> {
 
 fn rolling3x3(n: u32, oy0: u32, oyEnd: u32, ox0: u32, q: u32, b: vec4<f32>) {
   let C4 = params.C4;
-  let w0 = w[q];
-  let w1 = w[C4 + q];
-  let w2 = w[2u * C4 + q];
-  let w3 = w[3u * C4 + q];
-  let w4 = w[4u * C4 + q];
-  let w5 = w[5u * C4 + q];
-  let w6 = w[6u * C4 + q];
-  let w7 = w[7u * C4 + q];
-  let w8 = w[8u * C4 + q];
+  // The 9 weights through one load in a loop: on SwiftShader each load site compiles to a
+  // per-lane gather, and nine of them cost ~15-20 ms of pipeline compile (bench/NOTES.md); read
+  // back from the private array at constant indices, they are plain vector loads.
+  var wk: array<vec4<f32>, 9>;
+  for (var k = 0u; k < 9u; k++) { wk[k] = w[k * C4 + q]; }
+  let w0 = wk[0]; let w1 = wk[1]; let w2 = wk[2]; let w3 = wk[3]; let w4 = wk[4];
+  let w5 = wk[5]; let w6 = wk[6]; let w7 = wk[7]; let w8 = wk[8];
   let sh = params.strideH;
   let col0 = i32(ox0 * params.strideW) - i32(params.padLeft);
   let iy0 = i32(oy0 * sh) - i32(params.padTop);
