@@ -188,14 +188,18 @@ fn loadR(r: u32, Hq: u32) -> mat3x4<f32> {
   return mat3x4<f32>(weights[r], weights[r + Hq], wh);
 }
 
-// One entry's recurrent product over 4 steps of k: h(t-1)[k..k+3] times rows k..k+3 of R.
-fn timesR(h: vec4<f32>, w0: mat3x4<f32>, w1: mat3x4<f32>, w2: mat3x4<f32>, w3: mat3x4<f32>) -> mat3x4<f32> {
-  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+// acc + h[0..3] times rows r0..r3 of one gate column, as fused multiply-adds: on SwiftShader an
+// fma is one instruction where the CPU has FMA, and the recurrent steps ran 4-8% faster than with
+// separate multiplies and adds (bench/NOTES.md). Pass 2's single gate (Rh) uses it directly.
+fn fmaColumn(acc: vec4<f32>, h: vec4<f32>, r0: vec4<f32>, r1: vec4<f32>, r2: vec4<f32>, r3: vec4<f32>) -> vec4<f32> {
+  return fma(r3, vec4<f32>(h.w), fma(r2, vec4<f32>(h.z), fma(r1, vec4<f32>(h.y), fma(r0, vec4<f32>(h.x), acc))));
 }
 
-// The same for pass 2's single gate (Rh).
-fn timesRh(h: vec4<f32>, w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32>, w3: vec4<f32>) -> vec4<f32> {
-  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+// One entry's recurrent product over 4 steps of k added to acc: acc + h(t-1)[k..k+3] times rows
+// k..k+3 of R.
+fn addTimesR(acc: mat3x4<f32>, h: vec4<f32>, w0: mat3x4<f32>, w1: mat3x4<f32>, w2: mat3x4<f32>, w3: mat3x4<f32>) -> mat3x4<f32> {
+  return mat3x4<f32>(fmaColumn(acc[0], h, w0[0], w1[0], w2[0], w3[0]), fmaColumn(acc[1], h, w0[1], w1[1], w2[1], w3[1]),
+                     fmaColumn(acc[2], h, w0[2], w1[2], w2[2], w3[2]));
 }
 
 // Accumulator e of a tile, without building an array (SwiftShader keeps arrays in memory).
@@ -229,22 +233,22 @@ fn pickTile1(e: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>,
 // LINEAR_BEFORE_RESET too, and ignored). Unrolled so that every index into wq is a constant.
 fn residentProduct(e: Entry, a: mat3x4<f32>) -> mat3x4<f32> {
   var acc = a;
-  acc += timesR(prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
-  if (RESIDENT_KQ > 1u) { acc += timesR(prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
-  if (RESIDENT_KQ > 2u) { acc += timesR(prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
-  if (RESIDENT_KQ > 3u) { acc += timesR(prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
-  if (RESIDENT_KQ > 4u) { acc += timesR(prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
-  if (RESIDENT_KQ > 5u) { acc += timesR(prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
-  if (RESIDENT_KQ > 6u) { acc += timesR(prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
-  if (RESIDENT_KQ > 7u) { acc += timesR(prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
-  if (RESIDENT_KQ > 8u) { acc += timesR(prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
-  if (RESIDENT_KQ > 9u) { acc += timesR(prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
-  if (RESIDENT_KQ > 10u) { acc += timesR(prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
-  if (RESIDENT_KQ > 11u) { acc += timesR(prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
-  if (RESIDENT_KQ > 12u) { acc += timesR(prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
-  if (RESIDENT_KQ > 13u) { acc += timesR(prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
-  if (RESIDENT_KQ > 14u) { acc += timesR(prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
-  if (RESIDENT_KQ > 15u) { acc += timesR(prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
+  acc = addTimesR(acc, prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
+  if (RESIDENT_KQ > 1u) { acc = addTimesR(acc, prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
+  if (RESIDENT_KQ > 2u) { acc = addTimesR(acc, prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
+  if (RESIDENT_KQ > 3u) { acc = addTimesR(acc, prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
+  if (RESIDENT_KQ > 4u) { acc = addTimesR(acc, prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
+  if (RESIDENT_KQ > 5u) { acc = addTimesR(acc, prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
+  if (RESIDENT_KQ > 6u) { acc = addTimesR(acc, prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
+  if (RESIDENT_KQ > 7u) { acc = addTimesR(acc, prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
+  if (RESIDENT_KQ > 8u) { acc = addTimesR(acc, prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
+  if (RESIDENT_KQ > 9u) { acc = addTimesR(acc, prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
+  if (RESIDENT_KQ > 10u) { acc = addTimesR(acc, prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
+  if (RESIDENT_KQ > 11u) { acc = addTimesR(acc, prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
+  if (RESIDENT_KQ > 12u) { acc = addTimesR(acc, prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
+  if (RESIDENT_KQ > 13u) { acc = addTimesR(acc, prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
+  if (RESIDENT_KQ > 14u) { acc = addTimesR(acc, prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
+  if (RESIDENT_KQ > 15u) { acc = addTimesR(acc, prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
   return acc;
 }
 
@@ -252,22 +256,22 @@ fn residentProduct(e: Entry, a: mat3x4<f32>) -> mat3x4<f32> {
 fn residentResetProduct(e: Entry) -> vec4<f32> {
   let base = e.slot * CAPACITY / 4u;
   var acc = vec4<f32>(0.0);
-  acc += timesRh(resetH4[base + 0u], wq[0][2], wq[1][2], wq[2][2], wq[3][2]);
-  if (RESIDENT_KQ > 1u) { acc += timesRh(resetH4[base + 1u], wq[4][2], wq[5][2], wq[6][2], wq[7][2]); }
-  if (RESIDENT_KQ > 2u) { acc += timesRh(resetH4[base + 2u], wq[8][2], wq[9][2], wq[10][2], wq[11][2]); }
-  if (RESIDENT_KQ > 3u) { acc += timesRh(resetH4[base + 3u], wq[12][2], wq[13][2], wq[14][2], wq[15][2]); }
-  if (RESIDENT_KQ > 4u) { acc += timesRh(resetH4[base + 4u], wq[16][2], wq[17][2], wq[18][2], wq[19][2]); }
-  if (RESIDENT_KQ > 5u) { acc += timesRh(resetH4[base + 5u], wq[20][2], wq[21][2], wq[22][2], wq[23][2]); }
-  if (RESIDENT_KQ > 6u) { acc += timesRh(resetH4[base + 6u], wq[24][2], wq[25][2], wq[26][2], wq[27][2]); }
-  if (RESIDENT_KQ > 7u) { acc += timesRh(resetH4[base + 7u], wq[28][2], wq[29][2], wq[30][2], wq[31][2]); }
-  if (RESIDENT_KQ > 8u) { acc += timesRh(resetH4[base + 8u], wq[32][2], wq[33][2], wq[34][2], wq[35][2]); }
-  if (RESIDENT_KQ > 9u) { acc += timesRh(resetH4[base + 9u], wq[36][2], wq[37][2], wq[38][2], wq[39][2]); }
-  if (RESIDENT_KQ > 10u) { acc += timesRh(resetH4[base + 10u], wq[40][2], wq[41][2], wq[42][2], wq[43][2]); }
-  if (RESIDENT_KQ > 11u) { acc += timesRh(resetH4[base + 11u], wq[44][2], wq[45][2], wq[46][2], wq[47][2]); }
-  if (RESIDENT_KQ > 12u) { acc += timesRh(resetH4[base + 12u], wq[48][2], wq[49][2], wq[50][2], wq[51][2]); }
-  if (RESIDENT_KQ > 13u) { acc += timesRh(resetH4[base + 13u], wq[52][2], wq[53][2], wq[54][2], wq[55][2]); }
-  if (RESIDENT_KQ > 14u) { acc += timesRh(resetH4[base + 14u], wq[56][2], wq[57][2], wq[58][2], wq[59][2]); }
-  if (RESIDENT_KQ > 15u) { acc += timesRh(resetH4[base + 15u], wq[60][2], wq[61][2], wq[62][2], wq[63][2]); }
+  acc = fmaColumn(acc, resetH4[base + 0u], wq[0][2], wq[1][2], wq[2][2], wq[3][2]);
+  if (RESIDENT_KQ > 1u) { acc = fmaColumn(acc, resetH4[base + 1u], wq[4][2], wq[5][2], wq[6][2], wq[7][2]); }
+  if (RESIDENT_KQ > 2u) { acc = fmaColumn(acc, resetH4[base + 2u], wq[8][2], wq[9][2], wq[10][2], wq[11][2]); }
+  if (RESIDENT_KQ > 3u) { acc = fmaColumn(acc, resetH4[base + 3u], wq[12][2], wq[13][2], wq[14][2], wq[15][2]); }
+  if (RESIDENT_KQ > 4u) { acc = fmaColumn(acc, resetH4[base + 4u], wq[16][2], wq[17][2], wq[18][2], wq[19][2]); }
+  if (RESIDENT_KQ > 5u) { acc = fmaColumn(acc, resetH4[base + 5u], wq[20][2], wq[21][2], wq[22][2], wq[23][2]); }
+  if (RESIDENT_KQ > 6u) { acc = fmaColumn(acc, resetH4[base + 6u], wq[24][2], wq[25][2], wq[26][2], wq[27][2]); }
+  if (RESIDENT_KQ > 7u) { acc = fmaColumn(acc, resetH4[base + 7u], wq[28][2], wq[29][2], wq[30][2], wq[31][2]); }
+  if (RESIDENT_KQ > 8u) { acc = fmaColumn(acc, resetH4[base + 8u], wq[32][2], wq[33][2], wq[34][2], wq[35][2]); }
+  if (RESIDENT_KQ > 9u) { acc = fmaColumn(acc, resetH4[base + 9u], wq[36][2], wq[37][2], wq[38][2], wq[39][2]); }
+  if (RESIDENT_KQ > 10u) { acc = fmaColumn(acc, resetH4[base + 10u], wq[40][2], wq[41][2], wq[42][2], wq[43][2]); }
+  if (RESIDENT_KQ > 11u) { acc = fmaColumn(acc, resetH4[base + 11u], wq[44][2], wq[45][2], wq[46][2], wq[47][2]); }
+  if (RESIDENT_KQ > 12u) { acc = fmaColumn(acc, resetH4[base + 12u], wq[48][2], wq[49][2], wq[50][2], wq[51][2]); }
+  if (RESIDENT_KQ > 13u) { acc = fmaColumn(acc, resetH4[base + 13u], wq[52][2], wq[53][2], wq[54][2], wq[55][2]); }
+  if (RESIDENT_KQ > 14u) { acc = fmaColumn(acc, resetH4[base + 14u], wq[56][2], wq[57][2], wq[58][2], wq[59][2]); }
+  if (RESIDENT_KQ > 15u) { acc = fmaColumn(acc, resetH4[base + 15u], wq[60][2], wq[61][2], wq[62][2], wq[63][2]); }
   return acc;
 }
 
@@ -301,17 +305,17 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4((*entries)[0], k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4((*entries)[1], k), w0, w1, w2, w3); }
+    a0 = addTimesR(a0, prevH4((*entries)[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 = addTimesR(a1, prevH4((*entries)[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4((*entries)[2], k), w0, w1, w2, w3);
-      a3 += timesR(prevH4((*entries)[3], k), w0, w1, w2, w3);
+      a2 = addTimesR(a2, prevH4((*entries)[2], k), w0, w1, w2, w3);
+      a3 = addTimesR(a3, prevH4((*entries)[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4((*entries)[4], k), w0, w1, w2, w3);
-      a5 += timesR(prevH4((*entries)[5], k), w0, w1, w2, w3);
-      a6 += timesR(prevH4((*entries)[6], k), w0, w1, w2, w3);
-      a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
+      a4 = addTimesR(a4, prevH4((*entries)[4], k), w0, w1, w2, w3);
+      a5 = addTimesR(a5, prevH4((*entries)[5], k), w0, w1, w2, w3);
+      a6 = addTimesR(a6, prevH4((*entries)[6], k), w0, w1, w2, w3);
+      a7 = addTimesR(a7, prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
   }
   for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad((*entries)[e], d, q, pickTile3(e, a0, a1, a2, a3, a4, a5, a6, a7), kept); }
@@ -339,17 +343,17 @@ fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
     let w2 = weights[r + 2u * rowStride];
     let w3 = weights[r + 3u * rowStride];
     r += 4u * rowStride;
-    a0 += timesRh(resetH4[k4], w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesRh(resetH4[CAPACITY / 4u + k4], w0, w1, w2, w3); }
+    a0 = fmaColumn(a0, resetH4[k4], w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 = fmaColumn(a1, resetH4[CAPACITY / 4u + k4], w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesRh(resetH4[2u * CAPACITY / 4u + k4], w0, w1, w2, w3);
-      a3 += timesRh(resetH4[3u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a2 = fmaColumn(a2, resetH4[2u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a3 = fmaColumn(a3, resetH4[3u * CAPACITY / 4u + k4], w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesRh(resetH4[4u * CAPACITY / 4u + k4], w0, w1, w2, w3);
-      a5 += timesRh(resetH4[5u * CAPACITY / 4u + k4], w0, w1, w2, w3);
-      a6 += timesRh(resetH4[6u * CAPACITY / 4u + k4], w0, w1, w2, w3);
-      a7 += timesRh(resetH4[7u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a4 = fmaColumn(a4, resetH4[4u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a5 = fmaColumn(a5, resetH4[5u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a6 = fmaColumn(a6, resetH4[6u * CAPACITY / 4u + k4], w0, w1, w2, w3);
+      a7 = fmaColumn(a7, resetH4[7u * CAPACITY / 4u + k4], w0, w1, w2, w3);
     }
   }
   for (var i = 0u; i < BATCH_TILE; i++) {

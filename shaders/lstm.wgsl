@@ -193,9 +193,18 @@ fn loadR(r: u32, Hq: u32) -> mat4x4<f32> {
   return mat4x4<f32>(weights[r], weights[r + Hq], weights[r + 2u * Hq], weights[r + 3u * Hq]);
 }
 
-// The recurrent product of one entry over 4 steps of k: h(t-1)[k..k+3] times rows k..k+3 of R.
-fn timesR(h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: mat4x4<f32>) -> mat4x4<f32> {
-  return h.x * w0 + h.y * w1 + h.z * w2 + h.w * w3;
+// acc + h[0..3] times rows r0..r3 of one gate column, as fused multiply-adds: on SwiftShader an
+// fma is one instruction where the CPU has FMA, and the recurrent steps ran 4-8% faster than with
+// separate multiplies and adds (bench/NOTES.md).
+fn fmaColumn(acc: vec4<f32>, h: vec4<f32>, r0: vec4<f32>, r1: vec4<f32>, r2: vec4<f32>, r3: vec4<f32>) -> vec4<f32> {
+  return fma(r3, vec4<f32>(h.w), fma(r2, vec4<f32>(h.z), fma(r1, vec4<f32>(h.y), fma(r0, vec4<f32>(h.x), acc))));
+}
+
+// One entry's recurrent product over 4 steps of k added to acc: acc + h(t-1)[k..k+3] times rows
+// k..k+3 of R.
+fn addTimesR(acc: mat4x4<f32>, h: vec4<f32>, w0: mat4x4<f32>, w1: mat4x4<f32>, w2: mat4x4<f32>, w3: mat4x4<f32>) -> mat4x4<f32> {
+  return mat4x4<f32>(fmaColumn(acc[0], h, w0[0], w1[0], w2[0], w3[0]), fmaColumn(acc[1], h, w0[1], w1[1], w2[1], w3[1]),
+                     fmaColumn(acc[2], h, w0[2], w1[2], w2[2], w3[2]), fmaColumn(acc[3], h, w0[3], w1[3], w2[3], w3[3]));
 }
 
 // Accumulator e of a tile, without building an array (SwiftShader keeps arrays in memory).
@@ -225,22 +234,22 @@ fn pickTile(e: u32, a0: mat4x4<f32>, a1: mat4x4<f32>, a2: mat4x4<f32>, a3: mat4x
 // constant (a loop index would make each load a gather again).
 fn residentProduct(e: Entry, a: mat4x4<f32>) -> mat4x4<f32> {
   var acc = a;
-  acc += timesR(prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
-  if (RESIDENT_KQ > 1u) { acc += timesR(prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
-  if (RESIDENT_KQ > 2u) { acc += timesR(prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
-  if (RESIDENT_KQ > 3u) { acc += timesR(prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
-  if (RESIDENT_KQ > 4u) { acc += timesR(prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
-  if (RESIDENT_KQ > 5u) { acc += timesR(prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
-  if (RESIDENT_KQ > 6u) { acc += timesR(prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
-  if (RESIDENT_KQ > 7u) { acc += timesR(prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
-  if (RESIDENT_KQ > 8u) { acc += timesR(prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
-  if (RESIDENT_KQ > 9u) { acc += timesR(prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
-  if (RESIDENT_KQ > 10u) { acc += timesR(prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
-  if (RESIDENT_KQ > 11u) { acc += timesR(prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
-  if (RESIDENT_KQ > 12u) { acc += timesR(prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
-  if (RESIDENT_KQ > 13u) { acc += timesR(prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
-  if (RESIDENT_KQ > 14u) { acc += timesR(prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
-  if (RESIDENT_KQ > 15u) { acc += timesR(prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
+  acc = addTimesR(acc, prevH4(e, 0u), wq[0], wq[1], wq[2], wq[3]);
+  if (RESIDENT_KQ > 1u) { acc = addTimesR(acc, prevH4(e, 4u), wq[4], wq[5], wq[6], wq[7]); }
+  if (RESIDENT_KQ > 2u) { acc = addTimesR(acc, prevH4(e, 8u), wq[8], wq[9], wq[10], wq[11]); }
+  if (RESIDENT_KQ > 3u) { acc = addTimesR(acc, prevH4(e, 12u), wq[12], wq[13], wq[14], wq[15]); }
+  if (RESIDENT_KQ > 4u) { acc = addTimesR(acc, prevH4(e, 16u), wq[16], wq[17], wq[18], wq[19]); }
+  if (RESIDENT_KQ > 5u) { acc = addTimesR(acc, prevH4(e, 20u), wq[20], wq[21], wq[22], wq[23]); }
+  if (RESIDENT_KQ > 6u) { acc = addTimesR(acc, prevH4(e, 24u), wq[24], wq[25], wq[26], wq[27]); }
+  if (RESIDENT_KQ > 7u) { acc = addTimesR(acc, prevH4(e, 28u), wq[28], wq[29], wq[30], wq[31]); }
+  if (RESIDENT_KQ > 8u) { acc = addTimesR(acc, prevH4(e, 32u), wq[32], wq[33], wq[34], wq[35]); }
+  if (RESIDENT_KQ > 9u) { acc = addTimesR(acc, prevH4(e, 36u), wq[36], wq[37], wq[38], wq[39]); }
+  if (RESIDENT_KQ > 10u) { acc = addTimesR(acc, prevH4(e, 40u), wq[40], wq[41], wq[42], wq[43]); }
+  if (RESIDENT_KQ > 11u) { acc = addTimesR(acc, prevH4(e, 44u), wq[44], wq[45], wq[46], wq[47]); }
+  if (RESIDENT_KQ > 12u) { acc = addTimesR(acc, prevH4(e, 48u), wq[48], wq[49], wq[50], wq[51]); }
+  if (RESIDENT_KQ > 13u) { acc = addTimesR(acc, prevH4(e, 52u), wq[52], wq[53], wq[54], wq[55]); }
+  if (RESIDENT_KQ > 14u) { acc = addTimesR(acc, prevH4(e, 56u), wq[56], wq[57], wq[58], wq[59]); }
+  if (RESIDENT_KQ > 15u) { acc = addTimesR(acc, prevH4(e, 60u), wq[60], wq[61], wq[62], wq[63]); }
   return acc;
 }
 
@@ -281,27 +290,27 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
     let w2 = loadR(r + 2u * rowStride, Hq);
     let w3 = loadR(r + 3u * rowStride, Hq);
     r += 4u * rowStride;
-    a0 += timesR(prevH4((*entries)[0], k), w0, w1, w2, w3);
-    if (BATCH_TILE > 1u) { a1 += timesR(prevH4((*entries)[1], k), w0, w1, w2, w3); }
+    a0 = addTimesR(a0, prevH4((*entries)[0], k), w0, w1, w2, w3);
+    if (BATCH_TILE > 1u) { a1 = addTimesR(a1, prevH4((*entries)[1], k), w0, w1, w2, w3); }
     if (BATCH_TILE > 2u) {
-      a2 += timesR(prevH4((*entries)[2], k), w0, w1, w2, w3);
-      a3 += timesR(prevH4((*entries)[3], k), w0, w1, w2, w3);
+      a2 = addTimesR(a2, prevH4((*entries)[2], k), w0, w1, w2, w3);
+      a3 = addTimesR(a3, prevH4((*entries)[3], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 4u) {
-      a4 += timesR(prevH4((*entries)[4], k), w0, w1, w2, w3);
-      a5 += timesR(prevH4((*entries)[5], k), w0, w1, w2, w3);
-      a6 += timesR(prevH4((*entries)[6], k), w0, w1, w2, w3);
-      a7 += timesR(prevH4((*entries)[7], k), w0, w1, w2, w3);
+      a4 = addTimesR(a4, prevH4((*entries)[4], k), w0, w1, w2, w3);
+      a5 = addTimesR(a5, prevH4((*entries)[5], k), w0, w1, w2, w3);
+      a6 = addTimesR(a6, prevH4((*entries)[6], k), w0, w1, w2, w3);
+      a7 = addTimesR(a7, prevH4((*entries)[7], k), w0, w1, w2, w3);
     }
     if (BATCH_TILE > 8u) {
-      a8 += timesR(prevH4((*entries)[8], k), w0, w1, w2, w3);
-      a9 += timesR(prevH4((*entries)[9], k), w0, w1, w2, w3);
-      a10 += timesR(prevH4((*entries)[10], k), w0, w1, w2, w3);
-      a11 += timesR(prevH4((*entries)[11], k), w0, w1, w2, w3);
-      a12 += timesR(prevH4((*entries)[12], k), w0, w1, w2, w3);
-      a13 += timesR(prevH4((*entries)[13], k), w0, w1, w2, w3);
-      a14 += timesR(prevH4((*entries)[14], k), w0, w1, w2, w3);
-      a15 += timesR(prevH4((*entries)[15], k), w0, w1, w2, w3);
+      a8 = addTimesR(a8, prevH4((*entries)[8], k), w0, w1, w2, w3);
+      a9 = addTimesR(a9, prevH4((*entries)[9], k), w0, w1, w2, w3);
+      a10 = addTimesR(a10, prevH4((*entries)[10], k), w0, w1, w2, w3);
+      a11 = addTimesR(a11, prevH4((*entries)[11], k), w0, w1, w2, w3);
+      a12 = addTimesR(a12, prevH4((*entries)[12], k), w0, w1, w2, w3);
+      a13 = addTimesR(a13, prevH4((*entries)[13], k), w0, w1, w2, w3);
+      a14 = addTimesR(a14, prevH4((*entries)[14], k), w0, w1, w2, w3);
+      a15 = addTimesR(a15, prevH4((*entries)[15], k), w0, w1, w2, w3);
     }
   }
   // One call site for the gate code keeps the shader small to compile.
