@@ -166,7 +166,7 @@ fn gatesQuad(e: Entry, d: u32, q: u32, a: mat3x4<f32>, kept: ptr<function, array
   let reset = recurrentActivate(fCode, clamp(a[1], -lim, lim), alpha, beta);
   let hPrev = prevH4(e, 4u * q);
   if (LINEAR_BEFORE_RESET) {
-    let rbh = weights[params.D * 12u * params.Hq * params.Hq + d * params.Hq + q];
+    let rbh = weights[firstRowOfR(params.D, q) + d * params.Hq];  // the R-bias [D, Hq] follows R
     let cand = candidate(d, proj[projRow(e, d, q) + 2u * params.Hq] + reset * (a[2] + rbh));
     finishQuad(e, d, q, (1.0 - z) * cand + z * hPrev, kept);
   } else {
@@ -321,15 +321,20 @@ fn pass1(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
   for (var e = 0u; e < BATCH_TILE; e++) { gatesQuad((*entries)[e], d, q, pickTile3(e, a0, a1, a2, a3, a4, a5, a6, a7), kept); }
 }
 
+// Pass 2's end for one entry: h~ = g(x Wh + resetProduct), resetProduct = (r . h(t-1)) Rh, and
+// the new state (1 - z) . h~ + z . h(t-1).
+fn finishReset(e: Entry, d: u32, q: u32, z: vec4<f32>, resetProduct: vec4<f32>, kept: ptr<function, array<QuadState, MAX_TILE>>) {
+  let cand = candidate(d, proj[projRow(e, d, q) + 2u * params.Hq] + resetProduct);
+  finishQuad(e, d, q, (1.0 - z) * cand + z * prevH4(e, 4u * q), kept);
+}
+
 // Pass 2 without LINEAR_BEFORE_RESET: h~ = g(x Wh + (r . h(t-1)) Rh) and the new state.
 fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: ptr<function, array<QuadState, MAX_TILE>>) {
   let Hq = params.Hq;
   if (RESIDENT_KQ > 0u) {
     for (var i = 0u; i < BATCH_TILE; i++) {
       let e = (*entries)[i];
-      let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + residentResetProduct(e));
-      let z = (*kept)[i].z;
-      finishQuad(e, d, q, (1.0 - z) * cand + z * prevH4(e, 4u * q), kept);
+      finishReset(e, d, q, (*kept)[i].z, residentResetProduct(e), kept);
     }
     return;
   }
@@ -357,10 +362,7 @@ fn pass2(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, kept: p
     }
   }
   for (var i = 0u; i < BATCH_TILE; i++) {
-    let e = (*entries)[i];
-    let z = (*kept)[i].z;
-    let cand = candidate(d, proj[projRow(e, d, q) + 2u * Hq] + pickTile1(i, a0, a1, a2, a3, a4, a5, a6, a7));
-    finishQuad(e, d, q, (1.0 - z) * cand + z * prevH4(e, 4u * q), kept);
+    finishReset((*entries)[i], d, q, (*kept)[i].z, pickTile1(i, a0, a1, a2, a3, a4, a5, a6, a7), kept);
   }
 }
 

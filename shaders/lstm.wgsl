@@ -151,7 +151,7 @@ fn finishQuad(e: Entry, d: u32, q: u32, a: mat4x4<f32>, prev: QuadState) -> Quad
   let H = params.H;
   let Hq = params.Hq;
   let cPrev = prev.c;
-  let p = params.D * 16u * Hq * Hq + d * 3u * Hq + q;
+  let p = firstRowOfR(params.D, q) + d * 3u * Hq;  // the peepholes [D, 3, Hq] follow R
   var peep = mat3x4<f32>();
   if (HAS_PEEPHOLES) { peep = mat3x4<f32>(weights[p], weights[p + Hq], weights[p + 2u * Hq]); }
   let lim = vec4<f32>(params.clip);

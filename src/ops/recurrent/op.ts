@@ -117,10 +117,11 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const { variant, batchTile, capacity, workgroupSize } = selectRecurrentVariant(problem, ctx);
     const slots = outputSlots(attrs);
     const merged = attrs.returnSequences && mergeMode in MERGE_CODES;
-    const pingPong = variant === 'per-step' && T > 1 ? D * B * H * 4 : 0;
+    const perStep = variant === 'per-step'; // else one dispatch runs the whole sequence
+    const pingPong = perStep && T > 1 ? D * B * H * 4 : 0;
     const cellPingPong = cell === 'lstm' ? pingPong : 0;
     // The LSTM's sequence path exchanges h(t) through vec4s after the projection rows.
-    const exchange = cell === 'lstm' && variant !== 'per-step' ? D * B * Hq * 16 : 0;
+    const exchange = cell === 'lstm' && !perStep ? D * B * Hq * 16 : 0;
     // Scratch: 0 projection (and exchange), 1-2 h ping-pong, 3-4 c ping-pong, 5 the unmerged y,
     // 6-8 stand-ins for absent lengths and initial states. Storage bindings are read_write
     // (program-runner.ts), so no buffer may be bound twice in a dispatch: each absent binding gets
@@ -142,7 +143,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const lengths = inputs[RECURRENT_INPUTS.lengths];
     const hasInitial = inputs[RECURRENT_INPUTS.initialH] !== undefined;
     const overrides: Record<string, number> = {
-      SEQUENCE: Number(variant !== 'per-step'),
+      SEQUENCE: Number(!perStep),
       HAS_LENGTHS: Number(lengths !== undefined),
       WG_SIZE: workgroupSize,
       BATCH_TILE: batchTile,
@@ -190,7 +191,7 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const finalH: BindingRef = { output: slots.h };
     const finalC: BindingRef = slots.c === undefined ? { scratch: 8 } : { output: slots.c };
     const dispatches: Dispatch[] = [projection];
-    if (variant !== 'per-step') {
+    if (!perStep) {
       dispatches.push(step(0, initialH, finalH, initialC, finalC, hasInitial));
     } else {
       const pingH: BindingRef[] = [{ scratch: 1 }, { scratch: 2 }];
