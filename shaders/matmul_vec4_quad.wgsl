@@ -34,6 +34,9 @@ struct Params {
 override TRANSPOSE_A: bool = false;
 override TRANSPOSE_B: bool = false;
 override HAS_BIAS: bool = false;
+// The bias depends on the column alone (biasStrideM == 0: a bias per output channel or unit, the
+// usual case): its 8 values are loaded once, not once per element (128 gathers per invocation).
+override BIAS_BY_COLUMN: bool = false;
 override ACTIVATION: u32 = 0u;
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 4u;
@@ -120,6 +123,15 @@ fn loadB(w: Walk, k4: u32) -> mat4x4<f32> {
   return m;
 }
 
+// BIAS_BY_COLUMN: the bias of columns n0..n0+3 as a block to add to c (every row the same).
+// Columns past N read column N-1's bias; they are not stored.
+fn columnBias(z: u32, n0: u32) -> mat4x4<f32> {
+  let base = z * params.biasStrideZ;
+  let n = min(vec4<u32>(n0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.N - 1u)) * params.biasStrideN;
+  let v = vec4<f32>(bias[base + n.x], bias[base + n.y], bias[base + n.z], bias[base + n.w]);
+  return mat4x4<f32>(v, v, v, v);
+}
+
 // Writes the 4x4 block c (column i = output row m0+i over n) at rows m0.., columns n0...
 fn store(c: mat4x4<f32>, z: u32, m0: u32, n0: u32) {
   let outBase = params.outOffset + z * params.outBatchStride;
@@ -130,7 +142,7 @@ fn store(c: mat4x4<f32>, z: u32, m0: u32, n0: u32) {
       let n = n0 + j;
       if (n >= params.N) { break; }
       var v = c[i][j];
-      if (HAS_BIAS) { v += bias[z * params.biasStrideZ + m * params.biasStrideM + n * params.biasStrideN]; }
+      if (HAS_BIAS && !BIAS_BY_COLUMN) { v += bias[z * params.biasStrideZ + m * params.biasStrideM + n * params.biasStrideN]; }
       out[outBase + m * params.ldc + n] = activate(v, params.alpha, params.beta);
     }
   }
@@ -181,6 +193,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u3
   }
 
   if (m0 >= params.M || n0 >= params.N) { return; }
+  if (HAS_BIAS && BIAS_BY_COLUMN) {
+    let bias0 = columnBias(wg.z, n0);
+    let bias1 = columnBias(wg.z, n0 + 4u);
+    c00 += bias0; c10 += bias0; c20 += bias0; c30 += bias0;
+    c01 += bias1; c11 += bias1; c21 += bias1; c31 += bias1;
+  }
   store(c00, wg.z, m0 + 4u * q, n0); store(c01, wg.z, m0 + 4u * q, n0 + 4u);
   store(c10, wg.z, m0 + 4u * (q ^ 1u), n0); store(c11, wg.z, m0 + 4u * (q ^ 1u), n0 + 4u);
   store(c20, wg.z, m0 + 4u * (q ^ 2u), n0); store(c21, wg.z, m0 + 4u * (q ^ 2u), n0 + 4u);

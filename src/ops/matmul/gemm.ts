@@ -97,16 +97,19 @@ export function gemmDispatch(where: string, view: GemmView, bindings: GemmBindin
     throw new WgnnError(where, `a [${view.M} x ${view.K}] x [${view.K} x ${view.N}] product over batch ${formatShape(view.batchShape)} needs workgroups ${formatShape(workgroups)}, past the device limit of ${limit} per dimension`);
   }
   const bias = view.bias ?? { strideZ: 0, strideM: 0, strideN: 0 };
+  const overrides: Record<string, number> = {
+    TRANSPOSE_A: Number(view.transposeA),
+    TRANSPOSE_B: Number(view.transposeB),
+    HAS_BIAS: Number(view.bias !== undefined),
+    ACTIVATION: view.activation.code,
+    WG_X: wgX,
+    WG_Y: wgY,
+  };
+  // The vec4 kernels load a bias that depends on the column alone once per column.
+  if (variant === 'vec4' || variant === 'vec4-quad') overrides.BIAS_BY_COLUMN = Number(view.bias?.strideM === 0);
   return {
     shader: SHADERS[variant],
-    overrides: {
-      TRANSPOSE_A: Number(view.transposeA),
-      TRANSPOSE_B: Number(view.transposeB),
-      HAS_BIAS: Number(view.bias !== undefined),
-      ACTIVATION: view.activation.code,
-      WG_X: wgX,
-      WG_Y: wgY,
-    },
+    overrides,
     params: {
       M: view.M,
       N: view.N,
