@@ -116,6 +116,13 @@ fn loadB(k: u32, q4: u32) -> mat4x4<f32> {
   return mat4x4<f32>(w[i], w[i + cout4], w[i + 2u * cout4], w[i + 3u * cout4]);
 }
 
+// The bias of output-channel quad q4 (absolute) as a block to add to c (every pixel the same):
+// loaded once per invocation and column, 8 gathers instead of one per element (128).
+fn quadBias(q4: u32) -> mat4x4<f32> {
+  let v = vec4<f32>(bias[4u * q4], bias[4u * q4 + 1u], bias[4u * q4 + 2u], bias[4u * q4 + 3u]);
+  return mat4x4<f32>(v, v, v, v);
+}
+
 // Writes the 4x4 block c (column i = output pixel m0+i over channels n0..n0+3 of group g).
 fn store(c: mat4x4<f32>, g: u32, m0: u32, n0: u32) {
   if (n0 >= params.CoutG) { return; }
@@ -124,9 +131,7 @@ fn store(c: mat4x4<f32>, g: u32, m0: u32, n0: u32) {
     if (m >= params.M) { return; }
     for (var j = 0u; j < 4u; j++) {
       let co = g * params.CoutG + n0 + j;
-      var v = c[i][j];
-      if (HAS_BIAS) { v += bias[co]; }
-      out[m * params.Cout + co] = activate(v, params.alpha, params.beta);
+      out[m * params.Cout + co] = activate(c[i][j], params.alpha, params.beta);
     }
   }
 }
@@ -174,6 +179,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u3
     }
   }
 
+  if (HAS_BIAS) {
+    let bias0 = quadBias(q0);
+    let bias1 = quadBias(q1);
+    c00 += bias0; c10 += bias0; c20 += bias0; c30 += bias0;
+    c01 += bias1; c11 += bias1; c21 += bias1; c31 += bias1;
+  }
   store(c00, g, m0 + 4u * q, n0); store(c01, g, m0 + 4u * q, n0 + 4u);
   store(c10, g, m0 + 4u * (q ^ 1u), n0); store(c11, g, m0 + 4u * (q ^ 1u), n0 + 4u);
   store(c20, g, m0 + 4u * (q ^ 2u), n0); store(c21, g, m0 + 4u * (q ^ 2u), n0 + 4u);
