@@ -28,13 +28,15 @@ describe('conv2d variant selection', () => {
     expect(choose([1, 8, 8, 16], [1, 1, 16, 32])).toBe('pointwise');
   });
 
-  it('implicit-vec4 where channels per group are whole vec4s, else im2col where its GEMM reads vec4s and a patch row fits the cap, else implicit', () => {
+  it('implicit-vec4 where channels per group are whole vec4s, else im2col where its GEMM reads vec4s (padded rows from 64 output channels) and a patch row fits the cap, else implicit', () => {
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64])).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 64], [1, 1, 64, 64], { strides: [2, 2] })).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 64], [3, 3, 16, 16], { groups: 4 })).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 2], [2, 2, 2, 8])).toBe('im2col'); // 2 input channels, patch 8
     expect(choose([1, 8, 8, 2], [2, 2, 2, 8], { im2colMaxBytes: 16 })).toBe('implicit'); // row of 32 bytes
-    expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2] })).toBe('implicit'); // patch 147
+    expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2] })).toBe('im2col'); // patch 147, rows padded to 148
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 32])).toBe('implicit'); // patch 27: padded rows pay from 64 output channels
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 64], { im2colMaxBytes: 64 })).toBe('implicit'); // padded row of 112 bytes
     expect(choose([1, 8, 8, 64], [3, 3, 64, 30])).toBe('implicit'); // 30 output channels
     expect(choose([1, 8, 8, 64], [3, 3, 32, 4], { groups: 2 })).toBe('implicit'); // 2 output channels per group
   });

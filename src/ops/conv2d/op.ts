@@ -3,7 +3,8 @@
 // Seven kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
 // is selectConv2dVariant below:
 //   pointwise      1x1, stride 1, no padding: the input already is the GEMM's A matrix
-//   im2col         patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM
+//   im2col         patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM;
+//                  rows padded to whole vec4s where the output channels per group are
 //   implicit-vec4  GEMM that gathers patches inside vec4 loads, 16x8 outputs per invocation
 //                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
 //   implicit-vec4-quad  the same sharing input loads within quads, where the device has quad
@@ -23,6 +24,7 @@ import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { LINEAR, type ResolvedActivation } from '../activation/kinds.ts';
 import { gemmDispatch, vec4Layout, type GemmView } from '../matmul/gemm.ts';
+import { padDispatch } from '../pad/op.ts';
 import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
@@ -106,7 +108,8 @@ const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.
  * `depthwise`, other depthwise (one input channel per group) to `direct`; 1x1 convolutions that
  * read the input as it is go to `pointwise`; channels per group in and out multiples of 4 to
  * `implicit-vec4-quad` (or `implicit-vec4` on devices without quad operations); the rest to
- * `im2col` where its GEMM reads vec4s and a patch row fits the scratch cap, else to `implicit`.
+ * `im2col` where its GEMM reads vec4s (patch rows padded to them from 64 output channels per
+ * group) and a patch row fits the scratch cap, else to `implicit`.
  * The rule and its measurements are in bench/NOTES.md.
  */
 export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
@@ -138,16 +141,36 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (isPointwise(g)) return 'pointwise';
   if (isImplicitVec4(g)) return ctx.quadOps ? 'implicit-vec4-quad' : 'implicit-vec4';
   const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
-  return rowFits && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
+  const padded = im2colRowLength(g) > g.KH * g.KW * g.CinG;
+  const worthIt = !padded || g.CoutG >= PADDED_IM2COL_MIN_CHANNELS;
+  return rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
+}
+
+/**
+ * Output channels per group from which im2col with padded rows beats the implicit kernel: its
+ * GEMM's workgroups span 64 columns, so narrower outputs leave most of them idle. Measured (Node):
+ * 7x7/2 112x112x3->64 1.7x faster, 3x3 28x28x1->32 level, 3x3 32x32x3->16 1.6x slower.
+ */
+const PADDED_IM2COL_MIN_CHANNELS = 64;
+
+/**
+ * Stored length of an im2col row. Where the output channels per group are whole vec4s but the
+ * patch (KH*KW*CinG) is not, as in stem convolutions of 1 or 3 channels, the row is rounded up to a
+ * multiple of 4 with zero columns and the weights get as many zero rows (a pad dispatch), so that
+ * the GEMM reads vec4s: the 7x7/2 stem ran ~2x faster so (bench/NOTES.md).
+ */
+function im2colRowLength(g: ConvGeometry): number {
+  const tapCols = g.KH * g.KW * g.CinG;
+  return g.CoutG % 4 === 0 ? Math.ceil(tapCols / 4) * 4 : tapCols;
 }
 
 /** The GEMM after im2col for `rows` output pixels from `rowStart`: per group, patches x weights. */
 function im2colGemmView(g: ConvGeometry, rows: number, rowStart: number, hasBias: boolean, activation: ResolvedActivation): GemmView {
-  const tapCols = g.KH * g.KW * g.CinG;
+  const rowLength = im2colRowLength(g);
   return {
-    M: rows, N: g.CoutG, K: tapCols, transposeA: false, transposeB: false,
-    lda: tapCols, ldb: g.Cout, ldc: g.Cout,
-    batchShape: [g.groups], aBatchStrides: [rows * tapCols], bBatchStrides: [g.CoutG],
+    M: rows, N: g.CoutG, K: rowLength, transposeA: false, transposeB: false,
+    lda: rowLength, ldb: g.Cout, ldc: g.Cout,
+    batchShape: [g.groups], aBatchStrides: [rows * rowLength], bBatchStrides: [g.CoutG],
     outBatchStride: g.CoutG, outOffset: rowStart * g.Cout,
     bias: hasBias ? { strideZ: g.CoutG, strideM: 0, strideN: 1 } : undefined,
     activation,
@@ -163,12 +186,13 @@ function windowParams(g: ConvGeometry) {
 }
 
 /** Bytes of one output pixel's row of the im2col matrix (all groups). */
-const im2colRowBytes = (g: ConvGeometry) => g.groups * g.KH * g.KW * g.CinG * 4;
+const im2colRowBytes = (g: ConvGeometry) => g.groups * im2colRowLength(g) * 4;
 
 const im2colCap = (ctx: PlanContext) => Math.min(ctx.im2colMaxBytes ?? DEFAULT_IM2COL_MAX_BYTES, ctx.limits.maxStorageBufferBindingSize);
 
 function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, ctx: PlanContext) {
   const tapCols = g.KH * g.KW * g.CinG;
+  const rowLength = im2colRowLength(g);
   const pixels = g.N * g.OH * g.OW;
   const cap = im2colCap(ctx);
   const rowBytes = im2colRowBytes(g);
@@ -178,20 +202,25 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
     throw new WgnnError('conv2d', `one im2col row needs ${rowBytes} bytes, over the ${cap}-byte cap; use the implicit variant`);
   }
   const dispatches: Dispatch[] = [];
+  // Patch rows rounded up to whole vec4s: the weights [tapCols, Cout] get the same zero rows.
+  const padWeights = rowLength > tapCols;
+  if (padWeights) {
+    dispatches.push(padDispatch('conv2d weights', [tapCols, g.Cout], [rowLength, g.Cout], [0, 0], 'constant', 0, { input: { input: 1 }, output: { scratch: 1 } }, ctx));
+  }
   for (let rowStart = 0; rowStart < pixels; rowStart += chunkRows) {
     const rows = Math.min(chunkRows, pixels - rowStart);
-    const count = g.groups * rows * tapCols;
+    const count = g.groups * rows * rowLength;
     dispatches.push({
       shader: SHADERS.im2col,
       overrides: { WG_SIZE: 256, PER_INVOCATION: perInvocation },
-      params: { count, rows, rowStart, tapCols, ...windowParams(g) },
+      params: { count, rows, rowStart, tapCols, rowLength, ...windowParams(g) },
       bindings: [{ input: 0 }, { scratch: 0 }],
       workgroups: spreadWorkgroups('conv2d im2col', Math.ceil(count / (256 * perInvocation)), ctx.limits),
     });
-    const bindings = { a: { scratch: 0 }, b: { input: 1 }, bias: hasBias ? { input: 2 } : undefined, out: { output: 0 } };
+    const bindings = { a: { scratch: 0 }, b: padWeights ? { scratch: 1 } : { input: 1 }, bias: hasBias ? { input: 2 } : undefined, out: { output: 0 } };
     dispatches.push(gemmDispatch('conv2d', im2colGemmView(g, rows, rowStart, hasBias, act), bindings, ctx));
   }
-  return { scratchBytes: [chunkRows * rowBytes], dispatches };
+  return { scratchBytes: padWeights ? [chunkRows * rowBytes, rowLength * g.Cout * 4] : [chunkRows * rowBytes], dispatches };
 }
 
 /** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */

@@ -2,7 +2,7 @@
 import padWgsl from '../../../shaders/pad.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
-import { spreadWorkgroups, type OpDefinition } from '../op.ts';
+import { spreadWorkgroups, type BindingRef, type Dispatch, type OpDefinition, type PlanContext } from '../op.ts';
 
 const SHADER = { name: 'pad.wgsl', code: padWgsl };
 const MODES = { constant: 0, reflect: 1, edge: 2 } as const;
@@ -28,6 +28,24 @@ function sourceIndex(c: number, begin: number, size: number, mode: PadAttrs['mod
   return size === 1 ? 0 : r;
 }
 
+/** One pad dispatch: `input` of inShape into `output` of outShape, `begins` pads before each axis. */
+export function padDispatch(
+  where: string, inShape: number[], outShape: number[], begins: number[], mode: PadAttrs['mode'], value: number,
+  bindings: { input: BindingRef; output: BindingRef }, ctx: PlanContext,
+): Dispatch {
+  const count = sizeOf(outShape);
+  const o = padTo8(outShape, 1);
+  const i = padTo8(inShape, 1);
+  const b = padTo8(begins, 0);
+  return {
+    shader: SHADER,
+    overrides: { MODE: MODES[mode], WG_SIZE: 256 },
+    params: { count, outLo: o.slice(0, 4), outHi: o.slice(4), inLo: i.slice(0, 4), inHi: i.slice(4), beginLo: b.slice(0, 4), beginHi: b.slice(4), value },
+    bindings: [bindings.input, bindings.output],
+    workgroups: spreadWorkgroups(where, Math.ceil(count / 256), ctx.limits),
+  };
+}
+
 export const padOp: OpDefinition<PadAttrs> = {
   name: 'pad',
 
@@ -46,22 +64,9 @@ export const padOp: OpDefinition<PadAttrs> = {
   },
 
   plan([x], [out], { pads, mode, value }, ctx) {
-    const count = sizeOf(out.shape);
-    if (count === 0) return { scratchBytes: [], dispatches: [] };
-    const r = x!.shape.length;
-    const o = padTo8(out.shape, 1);
-    const i = padTo8(x!.shape, 1);
-    const b = padTo8(pads.slice(0, r), 0);
-    return {
-      scratchBytes: [],
-      dispatches: [{
-        shader: SHADER,
-        overrides: { MODE: MODES[mode], WG_SIZE: 256 },
-        params: { count, outLo: o.slice(0, 4), outHi: o.slice(4), inLo: i.slice(0, 4), inHi: i.slice(4), beginLo: b.slice(0, 4), beginHi: b.slice(4), value },
-        bindings: [{ input: 0 }, { output: 0 }],
-        workgroups: spreadWorkgroups('pad', Math.ceil(count / 256), ctx.limits),
-      }],
-    };
+    if (sizeOf(out.shape) === 0) return { scratchBytes: [], dispatches: [] };
+    const begins = pads.slice(0, x!.shape.length);
+    return { scratchBytes: [], dispatches: [padDispatch('pad', x!.shape, out.shape, begins, mode, value, { input: { input: 0 }, output: { output: 0 } }, ctx)] };
   },
 
   reference([x], { pads, mode, value }) {

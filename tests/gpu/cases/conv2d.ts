@@ -122,6 +122,10 @@ const HAND_PICKED: ConvConfig[] = [
   { ...base, H: 5, W: 11, Cin: 16, Cout: 32, kernel: [1, 1], strides: [2, 2], padding: [1, 0, 1, 0], groups: 4, activation: 'relu' },
   { ...base, H: 13, W: 13, Cin: 8, Cout: 16, kernel: [3, 3], padding: 'same', activation: 'leakyRelu' },
   { ...base, batch: 2, H: 5, W: 7, Cin: 8, Cout: 72, kernel: [3, 3], padding: 'same' },
+  // im2col rows padded to whole vec4s (patches of 147 and 2x27 against whole vec4s of output
+  // channels): zero columns, weights padded with zero rows, per group.
+  { ...base, H: 11, W: 9, Cin: 3, Cout: 64, kernel: [7, 7], strides: [2, 2], padding: 'same', activation: 'relu' }, // a 7x7/2 stem
+  { ...base, batch: 2, H: 6, W: 7, Cin: 6, Cout: 8, kernel: [3, 3], padding: [1, 0, 1, 2], groups: 2, activation: 'relu6' },
 ];
 
 /**
@@ -166,6 +170,7 @@ const CHUNKED: [ConvConfig, number][] = [
   [{ ...base, batch: 3, H: 7, W: 9, Cin: 3, Cout: 5, kernel: [3, 3], padding: 'same' }, 27 * 4 * 10],
   [{ ...base, H: 8, W: 8, Cin: 4, Cout: 6, kernel: [3, 2], groups: 2, padding: [1, 1, 0, 0] }, 12 * 4 * 2 * 7],
   [{ ...base, H: 6, W: 7, Cin: 4, Cout: 8, kernel: [3, 3], padding: 'same' }, 36 * 4 * 10], // 4 channels per invocation
+  [{ ...base, batch: 2, H: 5, W: 6, Cin: 3, Cout: 12, kernel: [3, 3], padding: 'same' }, 28 * 4 * 9], // rows padded 27 -> 28
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
