@@ -4,7 +4,8 @@
 //   cols[g, r, (ky*KW + kx)*CinG + ci] = x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, g*CinG + ci]
 // where rowStart + r = (n*OH + oy)*OW + ox. Taps that fall in the padding read zero. Rows are
 // stored rowLength long: where tapCols is not a multiple of 4 the plan rounds it up, so that the
-// GEMM reads whole vec4s (against weights padded with zero rows), and the extra columns are zero.
+// GEMM reads whole vec4s (against weights padded with zero rows), and the extra columns are zero
+// (not some input value: 0 x Inf would be NaN).
 // One invocation writes one element; consecutive invocations write consecutive channels.
 
 struct Params {
