@@ -141,7 +141,7 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (isPointwise(g)) return 'pointwise';
   if (isImplicitVec4(g)) return ctx.quadOps ? 'implicit-vec4-quad' : 'implicit-vec4';
   const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
-  const padded = im2colRowLength(g) > g.KH * g.KW * g.CinG;
+  const padded = im2colRowLength(g) > patchLength(g);
   const worthIt = !padded || g.CoutG >= PADDED_IM2COL_MIN_CHANNELS;
   return rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
 }
@@ -153,15 +153,18 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
  */
 const PADDED_IM2COL_MIN_CHANNELS = 64;
 
+/** Taps of one group's patch, KH*KW*CinG: the im2col GEMM's K before any padding. */
+const patchLength = (g: ConvGeometry) => g.KH * g.KW * g.CinG;
+
 /**
  * Stored length of an im2col row. Where the output channels per group are whole vec4s but the
- * patch (KH*KW*CinG) is not, as in stem convolutions of 1 or 3 channels, the row is rounded up to a
- * multiple of 4 with zero columns and the weights get as many zero rows (a pad dispatch), so that
- * the GEMM reads vec4s: the 7x7/2 stem ran ~2x faster so (bench/NOTES.md).
+ * patch is not, as in stem convolutions of 1 or 3 channels, the row is rounded up to a multiple
+ * of 4 with zero columns and the weights get as many zero rows (a pad dispatch), so that the GEMM
+ * reads vec4s: the 7x7/2 stem ran 1.7x faster in Node, ~2x in the full bench (bench/NOTES.md).
  */
 function im2colRowLength(g: ConvGeometry): number {
-  const tapCols = g.KH * g.KW * g.CinG;
-  return g.CoutG % 4 === 0 ? Math.ceil(tapCols / 4) * 4 : tapCols;
+  const taps = patchLength(g);
+  return g.CoutG % 4 === 0 ? Math.ceil(taps / 4) * 4 : taps;
 }
 
 /** The GEMM after im2col for `rows` output pixels from `rowStart`: per group, patches x weights. */
@@ -191,7 +194,7 @@ const im2colRowBytes = (g: ConvGeometry) => g.groups * im2colRowLength(g) * 4;
 const im2colCap = (ctx: PlanContext) => Math.min(ctx.im2colMaxBytes ?? DEFAULT_IM2COL_MAX_BYTES, ctx.limits.maxStorageBufferBindingSize);
 
 function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, ctx: PlanContext) {
-  const tapCols = g.KH * g.KW * g.CinG;
+  const tapCols = patchLength(g);
   const rowLength = im2colRowLength(g);
   const pixels = g.N * g.OH * g.OW;
   const cap = im2colCap(ctx);
@@ -202,9 +205,11 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
     throw new WgnnError('conv2d', `one im2col row needs ${rowBytes} bytes, over the ${cap}-byte cap; use the implicit variant`);
   }
   const dispatches: Dispatch[] = [];
-  // Patch rows rounded up to whole vec4s: the weights [tapCols, Cout] get the same zero rows.
+  const scratchBytes = [chunkRows * rowBytes];
+  // Patch rows rounded up to whole vec4s: the weights [tapCols, Cout] get the same zero rows, in scratch 1.
   const padWeights = rowLength > tapCols;
   if (padWeights) {
+    scratchBytes.push(rowLength * g.Cout * 4);
     dispatches.push(padDispatch('conv2d weights', [tapCols, g.Cout], [rowLength, g.Cout], [0, 0], 'constant', 0, { input: { input: 1 }, output: { scratch: 1 } }, ctx));
   }
   for (let rowStart = 0; rowStart < pixels; rowStart += chunkRows) {
@@ -220,7 +225,7 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
     const bindings = { a: { scratch: 0 }, b: padWeights ? { scratch: 1 } : { input: 1 }, bias: hasBias ? { input: 2 } : undefined, out: { output: 0 } };
     dispatches.push(gemmDispatch('conv2d', im2colGemmView(g, rows, rowStart, hasBias, act), bindings, ctx));
   }
-  return { scratchBytes: padWeights ? [chunkRows * rowBytes, rowLength * g.Cout * 4] : [chunkRows * rowBytes], dispatches };
+  return { scratchBytes, dispatches };
 }
 
 /** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */
