@@ -29,7 +29,8 @@ struct Params {
   Hq: u32,             // quads of units, ceil(H / 4)
   D: u32,
   step: u32,           // per-step mode: the step this dispatch runs
-  loadState: u32,      // 0: the state before this dispatch is zero (no initial state)
+  loadH: u32,          // 0: h before this dispatch is zero (no initial h)
+  loadC: u32,          // 0: c before this dispatch is zero (no initial c; ONNX makes each optional)
   reverse: u32,        // 1: direction slot 0 walks backward (direction 'reverse')
   projRowQuads: u32,   // quads per projection row: D * 4 * Hq
   xStrideT: u32,       // projection rows between consecutive t, and between batch entries
@@ -116,7 +117,7 @@ fn publishH(e: Entry, q: u32, h: vec4<f32>) {
 // the exchange, where the previous step left it.
 fn prevH4(e: Entry, k: u32) -> vec4<f32> {
   if (SEQUENCE) { return proj[e.hSlot + k / 4u]; }
-  if (params.loadState == 0u) { return vec4<f32>(0.0); }
+  if (params.loadH == 0u) { return vec4<f32>(0.0); }
   let i = e.sBase + k;
   let h = vec4<f32>(hIn[i], hIn[i + 1u], hIn[i + 2u], hIn[i + 3u]);  // past H: another entry's, or clamped
   return select(vec4<f32>(0.0), h, vec4<u32>(k) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(params.H));
@@ -125,7 +126,7 @@ fn prevH4(e: Entry, k: u32) -> vec4<f32> {
 // c(t-1) of units 4q .. 4q+3 of entry e in per-step mode (units past H: 0).
 fn loadC(e: Entry, q: u32) -> vec4<f32> {
   var c = vec4<f32>(0.0);
-  if (params.loadState == 0u) { return c; }
+  if (params.loadC == 0u) { return c; }
   for (var i = 0u; i < 4u; i++) {
     if (4u * q + i < params.H) { c[i] = cIn[e.sBase + 4u * q + i]; }
   }
@@ -280,7 +281,7 @@ fn stepQuad(entries: ptr<function, array<Entry, MAX_TILE>>, d: u32, q: u32, stat
     a12 = projection((*entries)[12], d, q); a13 = projection((*entries)[13], d, q);
     a14 = projection((*entries)[14], d, q); a15 = projection((*entries)[15], d, q);
   }
-  let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadState == 1u);
+  let kEnd = select(0u, 4u * Hq, SEQUENCE || params.loadH == 1u);
   let rowStride = 4u * Hq;
   var r = firstRowOfR(d, q);
   // Four k per iteration, h(t-1) read a vec4 at a time (rows of R past H are 0).
@@ -341,7 +342,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let c = loadC(entries[e], lid);
       var h = vec4<f32>(0.0);
       for (var i = 0u; i < 4u; i++) {
-        if (params.loadState == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
+        if (params.loadH == 1u && 4u * lid + i < params.H) { h[i] = hIn[entries[e].sBase + 4u * lid + i]; }
       }
       state[e] = QuadState(h, c);
       publishH(entries[e], lid, h);

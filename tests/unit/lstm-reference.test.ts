@@ -165,6 +165,22 @@ describe('lstmReference', () => {
     expectNear(rev.yC.data, fwdOnReversed.yC.data, 'reverse Y_c');
   });
 
+  it('each initial state is optional on its own (ONNX): a missing one is zeros', () => {
+    const [T, B, I, H] = [4, 2, 3, 5];
+    const inp = randomInputs(T, B, I, H, 2);
+    const zeros = tensor([2, B, H], new Array<number>(2 * B * H).fill(0));
+    const attrs = { hiddenSize: H, direction: 'bidirectional' as const };
+    for (const missing of ['initialH', 'initialC'] as const) {
+      const alone = lstmReference({ ...inp, [missing]: undefined }, attrs);
+      const explicit = lstmReference({ ...inp, [missing]: zeros }, attrs);
+      expectNear(alone.y.data, explicit.y.data, `Y without ${missing}`, 0);
+      expectNear(alone.yC.data, explicit.yC.data, `Y_c without ${missing}`, 0);
+      // And the given state matters: the result differs from having neither.
+      const neither = lstmReference({ ...inp, initialH: undefined, initialC: undefined }, attrs);
+      expect(Math.max(...alone.yH.data.map((v, i) => Math.abs(v - neither.yH.data[i])))).toBeGreaterThan(1e-4);
+    }
+  });
+
   for (const direction of ['forward', 'reverse', 'bidirectional'] as const) {
     it(`${direction}: ragged lengths zero Y past each length and end in the state of the short sequence alone`, () => {
       const [T, B, I, H] = [6, 3, 2, 3];
@@ -233,11 +249,7 @@ describe('lstmReference', () => {
         /sequence_lens has 1 entries, expected batch_size = 2/,
       );
     });
-    it('initial_c without initial_h and the other way round', () => {
-      expect(() => lstmReference({ ...good(), initialH: undefined }, attrs)).toThrow(
-        /LSTM reference: initial_h and initial_c must be given together; got only initial_c/,
-      );
-      expect(() => lstmReference({ ...good(), initialC: undefined }, attrs)).toThrow(/got only initial_h/);
+    it('a wrongly shaped initial_c', () => {
       expect(() => lstmReference({ ...good(), initialC: random([1, B, H + 1]) }, attrs)).toThrow(/initial_c has shape/);
     });
     it('an unknown direction, a wrong activation count or name', () => {

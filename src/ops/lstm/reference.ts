@@ -71,9 +71,6 @@ export function lstmReference(inputs: LstmReferenceInputs, attrs: LstmReferenceA
   const dims = checkRecurrentInputs(WHERE, inputs, attrs.hiddenSize, 4, attrs.direction);
   const { seqLength: T, batch: B, inputSize: I, hiddenSize: H, numDirections: D } = dims;
   const { x, w, r, b, initialH, initialC, p } = inputs;
-  if (!initialH !== !initialC) {
-    throw new WgnnError(WHERE, `initial_h and initial_c must be given together; got only ${initialH ? 'initial_h' : 'initial_c'}`);
-  }
   if (initialC) expectShape(WHERE, 'initial_c', initialC, [D, B, H], '[num_directions, batch_size, hidden_size]');
   if (p) expectShape(WHERE, 'P', p, [D, 3 * H], '[num_directions, 3*hidden_size]');
   const lengths = resolveSequenceLengths(WHERE, inputs.sequenceLens, dims);

@@ -96,9 +96,6 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     const [h0, c0] = [inputs[RECURRENT_INPUTS.initialH], inputs[RECURRENT_INPUTS.initialC]];
     if (h0) expectSpec(where, 'initialH', h0, state, 'float32', stateMeaning);
     if (c0) expectSpec(where, 'initialC', c0, state, 'float32', stateMeaning);
-    if (cell === 'lstm' && !h0 !== !c0) {
-      throw new WgnnError(where, `initialH and initialC must be given together; got only ${h0 ? 'initialH' : 'initialC'} ${formatShape((h0 ?? c0)!.shape)}`);
-    }
     if (cell !== 'lstm' && c0) throw new WgnnError(where, 'initialC is an LSTM state; this layer has none');
     const outputs: TensorSpec[] = [{ shape: state, dtype: 'float32' }];
     if (cell === 'lstm') outputs.push({ shape: state, dtype: 'float32' });
@@ -141,7 +138,10 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     );
 
     const lengths = inputs[RECURRENT_INPUTS.lengths];
-    const hasInitial = inputs[RECURRENT_INPUTS.initialH] !== undefined;
+    // Each initial state is optional on its own (ONNX): a missing one is zeros, which the kernel
+    // is told instead of reading a buffer.
+    const hasInitialH = inputs[RECURRENT_INPUTS.initialH] !== undefined;
+    const hasInitialC = inputs[RECURRENT_INPUTS.initialC] !== undefined;
     const overrides: Record<string, number> = {
       SEQUENCE: Number(!perStep),
       HAS_LENGTHS: Number(lengths !== undefined),
@@ -175,10 +175,10 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
     };
     const y: BindingRef = slots.y === undefined || merged ? { scratch: 5 } : { output: slots.y };
     const lengthsRef: BindingRef = lengths ? { input: RECURRENT_INPUTS.lengths } : { scratch: 6 };
-    const step = (s: number, hIn: BindingRef, hOut: BindingRef, cIn: BindingRef, cOut: BindingRef, loadState: boolean): Dispatch => ({
+    const step = (s: number, hIn: BindingRef, hOut: BindingRef, cIn: BindingRef, cOut: BindingRef, loadH: boolean, loadC: boolean): Dispatch => ({
       shader: SHADERS[cell],
       overrides,
-      params: { ...baseParams, step: s, loadState: Number(loadState) },
+      params: { ...baseParams, step: s, ...(cell === 'lstm' ? { loadH: Number(loadH), loadC: Number(loadC) } : { loadState: Number(loadH) }) },
       bindings: cell === 'lstm' ? [{ scratch: 0 }, { input: RECURRENT_INPUTS.recurrent }, lengthsRef, hIn, cIn, hOut, cOut, y] : [{ scratch: 0 }, { input: RECURRENT_INPUTS.recurrent }, lengthsRef, hIn, hOut, y],
       workgroups: [Math.ceil(B / batchTile), D, 1],
     });
@@ -186,13 +186,13 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
       throw new WgnnError(cell, `batch ${B} exceeds the device's ${ctx.limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
     }
 
-    const initialH: BindingRef = hasInitial ? { input: RECURRENT_INPUTS.initialH } : { scratch: 7 };
-    const initialC: BindingRef = hasInitial && cell === 'lstm' ? { input: RECURRENT_INPUTS.initialC } : { scratch: 8 };
+    const initialH: BindingRef = hasInitialH ? { input: RECURRENT_INPUTS.initialH } : { scratch: 7 };
+    const initialC: BindingRef = hasInitialC ? { input: RECURRENT_INPUTS.initialC } : { scratch: 8 };
     const finalH: BindingRef = { output: slots.h };
     const finalC: BindingRef = slots.c === undefined ? { scratch: 8 } : { output: slots.c };
     const dispatches: Dispatch[] = [projection];
     if (!perStep) {
-      dispatches.push(step(0, initialH, finalH, initialC, finalC, hasInitial));
+      dispatches.push(step(0, initialH, finalH, initialC, finalC, hasInitialH, hasInitialC));
     } else {
       const pingH: BindingRef[] = [{ scratch: 1 }, { scratch: 2 }];
       const pingC: BindingRef[] = [{ scratch: 3 }, { scratch: 4 }]; // bound by the LSTM only
@@ -204,7 +204,8 @@ export const recurrentOp: OpDefinition<RecurrentAttrs> = {
           last ? finalH : pingH[(s + 1) % 2],
           s === 0 ? initialC : pingC[s % 2],
           last ? finalC : pingC[(s + 1) % 2],
-          s > 0 || hasInitial,
+          s > 0 || hasInitialH,
+          s > 0 || hasInitialC,
         ));
       }
     }

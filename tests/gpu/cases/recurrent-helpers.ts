@@ -27,7 +27,8 @@ export interface RnnCase {
   mergeMode?: MergeMode;
   format?: Format;
   ragged?: boolean;
-  initial?: boolean;
+  /** true: every initial state; 'h' or 'c': that LSTM state alone (ONNX lets each be omitted: zeros). */
+  initial?: boolean | 'h' | 'c';
   noBias?: boolean;
   returnSequences?: boolean;
   activations?: RecurrentActivation[];
@@ -62,6 +63,7 @@ export function describe(c: RnnCase): string {
   for (const key of ['direction', 'layout', 'mergeMode', 'format'] as const) if (c[key] !== undefined) parts.push(`${c[key]}`);
   if (c.clip !== undefined) parts.push(`clip ${c.clip}`);
   for (const key of ['ragged', 'initial', 'noBias', 'peepholes', 'inputForget', 'linearBeforeReset'] as const) if (c[key]) parts.push(key);
+  if (typeof c.initial === 'string') parts.push(`${c.initial} only`);
   if (c.returnSequences === false) parts.push('states only');
   if (c.activations) parts.push(c.activations.map((a) => `${a.name}${a.alpha !== undefined ? `(${[a.alpha, a.beta].filter((v) => v !== undefined).join(',')})` : ''}`).join('/'));
   return parts.join(' ');
@@ -81,10 +83,8 @@ export function randomInputs(rng: Random, c: RnnCase, D: number): OnnxInputs {
   };
   if (c.peepholes) inputs.p = tensorOf([D, 3 * H], rng.floats(D * 3 * H, -0.5, 0.5));
   if (c.ragged) inputs.sequenceLens = Int32Array.from({ length: B }, (_, b) => (b === 0 ? T : rng.int(1, T)));
-  if (c.initial) {
-    inputs.initialH = tensorOf([D, B, H], rng.floats(D * B * H));
-    if (c.cell === 'lstm') inputs.initialC = tensorOf([D, B, H], rng.floats(D * B * H));
-  }
+  if (c.initial && c.initial !== 'c') inputs.initialH = tensorOf([D, B, H], rng.floats(D * B * H));
+  if (c.initial && c.initial !== 'h' && c.cell === 'lstm') inputs.initialC = tensorOf([D, B, H], rng.floats(D * B * H));
   return inputs;
 }
 

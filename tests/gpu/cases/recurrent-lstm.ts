@@ -28,6 +28,8 @@ function cases(): RnnCase[] {
     c({ T: 5, B: 3, I: 6, H: 9, direction: 'bidirectional', mergeMode: 'stack', initial: true, peepholes: true });
     c({ T: 7, B: 3, I: 5, H: 6, direction: 'reverse', ragged: true, initial: true });
     c({ T: 7, B: 2, I: 5, H: 6, direction: 'bidirectional', format: 'keras', ragged: true });
+    c({ T: 5, B: 3, I: 4, H: 7, direction: 'bidirectional', ragged: true, initial: 'h' });
+    c({ T: 5, B: 3, I: 4, H: 7, layout: 'batch-major', initial: 'c' });
     c({ T: 7, B: 2, I: 5, H: 6, direction: 'bidirectional', format: 'pytorch', layout: 'batch-major' });
     c({ T: 7, B: 3, I: 4, H: 5, inputForget: true, clip: 0.7, peepholes: true, returnSequences: false });
     c({ T: 5, B: 2, I: 3, H: 7, noBias: true, direction: 'bidirectional', mergeMode: 'ave' });
