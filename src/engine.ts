@@ -29,6 +29,7 @@ import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
 import type { Graph } from './graph/ir.ts';
+import { KERNEL_OPS } from './graph/ops.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type Storage, type TensorData, type TensorOwner } from './tensor.ts';
 import type { DType } from './tensor-spec.ts';
@@ -340,6 +341,16 @@ export class Engine implements TensorOwner {
   compile(model: Model | Graph, options: { name?: string } = {}): CompiledModel {
     const graph = model instanceof Model ? model.snapshot() : model;
     return new CompiledModel(graph, this.gpu, this.planContext, options.name ?? (model instanceof Model ? model.name : 'graph'));
+  }
+
+  /**
+   * @internal Runs one op of the graph IR (src/graph/ops.ts) on tensors, as a compiled model's
+   * step would: the GPU tests run every kernel this way, outputs poisoned, against its reference.
+   */
+  runOp(op: string, inputs: (Tensor | undefined)[], attrs: unknown): Tensor[] {
+    const def = Object.hasOwn(KERNEL_OPS, op) ? KERNEL_OPS[op] : undefined;
+    if (!def) throw new WgnnError('runOp', `unknown op '${op}'`);
+    return this.execute(op, def, inputs, attrs);
   }
 
   /** Releases the device (WebGPU) or nothing (CPU). Tensors of this engine become unusable. */

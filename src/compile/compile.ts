@@ -47,6 +47,7 @@ const bytesOf = (spec: TensorSpec) => sizeOf(spec.shape) * BYTES_PER_ELEMENT[spe
 
 /** A working copy of the graph with its shapes for one signature; `optimize` fuses and prunes it. */
 export function prepareProgram(graph: Graph, inputShapes: Map<ValueId, number[]>, optimize: boolean): { program: Program; fusions: CompiledProgram['fusions'] } {
+  graph = specialized(graph, inputShapes);
   const order = topologicalOrder(graph);
   const program: Program = {
     values: graph.values.map((v) => ({ ...v })),
@@ -58,6 +59,15 @@ export function prepareProgram(graph: Graph, inputShapes: Map<ValueId, number[]>
   const fusions = optimize ? fuse(program) : { batchNormFolds: 0, activationFusions: 0 };
   removeDeadNodes(program);
   return { program, fusions };
+}
+
+/** The graph for this signature: its own nodes, or those its front-end builds for these shapes. */
+function specialized(graph: Graph, inputShapes: Map<ValueId, number[]>): Graph {
+  if (!graph.specialize) return graph;
+  const concrete = graph.specialize(inputShapes);
+  const same = concrete.inputs.length === graph.inputs.length && concrete.inputs.every((id, i) => id === graph.inputs[i] && concrete.values[id].name === graph.values[id].name);
+  if (!same || concrete.outputs.length !== graph.outputs.length) throw new Error('a specialized graph must keep the inputs and outputs of its template');
+  return concrete;
 }
 
 /** Nodes in an order where every input is computed before it is read (Kahn's algorithm, stable). */

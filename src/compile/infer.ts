@@ -4,7 +4,7 @@ import { WgnnError } from '../errors.ts';
 import type { Graph, GraphNode, ValueId } from '../graph/ir.ts';
 import { KERNEL_OPS, reshapeShape, VIEW_OPS, type ReshapeAttrs } from '../graph/ops.ts';
 import type { TensorSpec } from '../ops/op.ts';
-import { formatShape } from '../shape.ts';
+import { checkShape, formatShape } from '../shape.ts';
 
 export type Specs = Map<ValueId, TensorSpec>;
 
@@ -49,6 +49,7 @@ export function inferNode(graph: Graph, node: GraphNode, specs: Specs): TensorSp
     throw new WgnnError(where, `gives ${outputs.length} outputs, the node declares ${node.outputs.length}`);
   }
   node.outputs.forEach((id, i) => {
+    checkShape(where, outputs[i].shape); // an absurd size fails here, before anything is allocated for it
     specs.set(id, outputs[i]);
     graph.values[id].dtype = outputs[i].dtype;
   });

@@ -38,6 +38,13 @@ export class Graph {
   readonly nodes: GraphNode[] = [];
   readonly inputs: ValueId[] = [];
   outputs: ValueId[] = [];
+  /**
+   * Set by a front-end whose nodes depend on the input shapes (the ONNX importer folds shape
+   * computations on the host, so it builds one graph per input signature): the concrete graph
+   * for these shapes, with the same inputs (ids, names, dtypes) and output names as this one.
+   * The compiler calls it before anything else; a graph without it is its own specialization.
+   */
+  specialize?: (inputShapes: Map<ValueId, number[]>) => Graph;
   private readonly names = new Set<string>();
 
   /** A graph input; null dims are given per run (batch size, sequence length). */
@@ -65,6 +72,11 @@ export class Graph {
     );
     this.nodes.push({ id, name: unique, op, inputs: [...inputs], outputs, attrs });
     return outputs;
+  }
+
+  /** An output of a graph that `specialize` computes: named here exactly, produced by no node of this graph. */
+  declareOutput(name: string, dtype: DType): ValueId {
+    return this.value(name, dtype, {});
   }
 
   setOutputs(ids: ValueId[]): void {

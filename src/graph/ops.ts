@@ -16,6 +16,9 @@ import { softmaxOp } from '../ops/softmax/op.ts';
 import { transposeOp } from '../ops/transpose/op.ts';
 import { padOp } from '../ops/pad/op.ts';
 import { embeddingOp } from '../ops/gather/op.ts';
+import { expandOp } from '../ops/strided-copy/expand.ts';
+import { sliceOp } from '../ops/strided-copy/slice.ts';
+import { tileOp } from '../ops/strided-copy/tile.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 
 export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
@@ -33,6 +36,9 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   transpose: transposeOp,
   pad: padOp,
   embedding: embeddingOp,
+  slice: sliceOp,
+  expand: expandOp,
+  tile: tileOp,
 };
 
 /** reshape: 0 copies the input's dim at that position, -1 is inferred (ONNX Reshape semantics). */

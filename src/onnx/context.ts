@@ -26,12 +26,32 @@ export function channelsLastAxis(a: number, r: number): number {
   return a === 0 ? 0 : a === 1 ? r - 1 : a - 1;
 }
 
+/**
+ * Host arrays derived from a model's constants (weights re-laid-out, converted, scaled), kept
+ * across the graphs of its input signatures: each signature's graph then shares the same arrays,
+ * which the compiled model uploads once. Keyed by the source tensor object and what was done.
+ */
+export class DerivedConstants {
+  private readonly bySource = new WeakMap<object, Map<string, unknown>>();
+
+  get<T>(source: object, key: string, make: () => T): T {
+    let entries = this.bySource.get(source);
+    if (!entries) this.bySource.set(source, (entries = new Map()));
+    if (!entries.has(key)) entries.set(key, make());
+    return entries.get(key) as T;
+  }
+}
+
 export class ImportContext {
   readonly builder = new GraphBuilder();
   private readonly values = new Map<string, Imported>();
+  /** Values known on the host: initializers, Constant nodes, and what folding computed. */
   readonly constants = new Map<string, OnnxTensor>();
 
-  constructor(readonly opset: number) {}
+  constructor(
+    readonly opset: number,
+    readonly derived: DerivedConstants = new DerivedConstants(),
+  ) {}
 
   has(name: string): boolean {
     return this.values.has(name) || this.constants.has(name);
@@ -58,6 +78,18 @@ export class ImportContext {
     const imported = { tensor: this.constantTensor(name, c), layout: 'plain' as Layout };
     this.values.set(name, imported);
     return imported;
+  }
+
+  /** The ONNX shape of input `index` (all shapes are known when a signature's graph is built). */
+  onnxShape(node: OnnxNode, index: number): number[] {
+    const c = this.constants.get(node.inputs[index]);
+    if (c) return [...c.dims];
+    const v = this.get(node, index);
+    const shape = v.tensor.shape.map((d) => {
+      if (d === null) throw new WgnnError(describe(node), `input ${index} has an unknown dim`);
+      return d;
+    });
+    return v.layout === 'channelsLast' ? toChannelsFirst(shape.length).map((a) => shape[a]) : shape;
   }
 
   /** The input in ONNX layout. */
@@ -88,14 +120,15 @@ export class ImportContext {
 
   /** A constant permuted on the host: out.shape[d] = shape[perm[d]]. */
   permutedConstant(name: string, t: OnnxTensor, perm: number[]): SymbolicTensor {
-    const data = floatData(name, t);
-    const [out] = transposeOp.reference([{ shape: t.dims, data }], { perm });
+    const out = this.derived.get(t, `permuted ${perm}`, () => transposeOp.reference([{ shape: t.dims, data: floatData(name, t) }], { perm })[0]);
     return this.hostConstant(name, out.shape, out.data);
   }
 
+  /** Floats stay as they are, integers become int32, booleans float 0/1 (how the GPU ops take them). */
   private constantTensor(name: string, t: OnnxTensor): SymbolicTensor {
     if (t.dtype === 'float32') return this.hostConstant(name, t.dims, t.data);
-    if (t.dtype === 'int32' || t.dtype === 'int64') return this.hostConstant(name, t.dims, intData(name, t));
+    if (t.dtype === 'int32' || t.dtype === 'int64') return this.hostConstant(name, t.dims, this.derived.get(t, 'int32', () => intData(name, t)));
+    if (t.dtype === 'bool') return this.hostConstant(name, t.dims, this.derived.get(t, 'float', () => Float32Array.from(t.data)));
     throw new WgnnError(name, `constants of type ${t.elemType} are not supported as op inputs`);
   }
 }

@@ -1,29 +1,46 @@
-// loadOnnx: an ONNX model (bytes or a URL) to the wgnn graph IR. Constants become graph
-// constants (weights re-laid-out once, here); graph inputs and outputs keep ONNX's layout and
-// names, and layout changes inside follow context.ts. engine.compile(graph) then runs it.
+// loadOnnx: an ONNX model (bytes or a URL) to the wgnn graph IR. The graph is built per input
+// signature: with every shape known, the importer computes the model's shape subgraphs on the
+// host (fold/) and hands their results to the ops that take shapes, so dynamic batch and sequence
+// dims need no guessing. loadOnnx returns a template that names the inputs and outputs; the
+// compiler asks it for the graph of each signature it plans (Graph.specialize). Constants become
+// graph constants (weights re-laid-out once for all signatures); graph inputs and outputs keep
+// ONNX's layout and names, and layout changes inside follow context.ts.
 import { WgnnError } from '../errors.ts';
-import type { Graph } from '../graph/ir.ts';
-import { Attributes, describe, ImportContext } from './context.ts';
+import { Graph, type ValueId } from '../graph/ir.ts';
+import type { DType } from '../tensor-spec.ts';
+import { Attributes, DerivedConstants, describe, ImportContext } from './context.ts';
 import { decodeModel } from './decode.ts';
+import { FOLDERS, HOST_ONLY_OPS, tryFold } from './fold/index.ts';
 import type { OnnxModel, OnnxTensor, ValueInfo } from './model.ts';
 import { CNN_HANDLERS } from './ops/cnn.ts';
-import type { Handler } from './ops/handler.ts';
+import { hostOnly, type Handler } from './ops/handler.ts';
 import { MATH_HANDLERS } from './ops/math.ts';
 import { RECURRENT_HANDLERS } from './ops/recurrent.ts';
 import { SHAPE_HANDLERS } from './ops/shape.ts';
 
 export { ConstantRequired } from './ops/handler.ts';
 
-const HANDLERS: Record<string, Handler> = { ...MATH_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS };
+const HANDLERS: Record<string, Handler> = {
+  ...MATH_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS,
+  ...Object.fromEntries(HOST_ONLY_OPS.map((op) => [op, hostOnly])),
+};
 
-/** The ONNX ops the importer maps, sorted. */
+/** The ONNX ops the importer maps, on tensor data and on shapes alike, sorted. */
 export const SUPPORTED_ONNX_OPS = Object.keys(HANDLERS).sort();
+
+/** Ops computed only from shapes and constants (shape subgraphs), never on tensor data, sorted. */
+export const SHAPE_ONLY_ONNX_OPS = Object.keys(FOLDERS).filter((op) => !Object.hasOwn(HANDLERS, op)).sort();
 
 export interface LoadOnnxOptions {
   /** Graph inputs to treat as constants (e.g. weights a test feeds as inputs), by name. */
   constants?: Record<string, OnnxTensor>;
   /** Sizes for symbolic dims (dim_param), e.g. { batch: 1 }; unnamed unknown dims stay open. */
   dims?: Record<string, number>;
+  /**
+   * Input shapes, by name, to build the graph for at load (`wgnn run` knows them), so that its
+   * errors surface there. Without them a model with open dims is built per shape on first use.
+   */
+  shapes?: Record<string, number[]>;
 }
 
 export async function loadOnnx(source: Uint8Array | ArrayBuffer | string | URL, options: LoadOnnxOptions = {}): Promise<Graph> {
@@ -40,43 +57,92 @@ function opsetOf(model: OnnxModel): number {
   return entry?.version ?? 1;
 }
 
-function inputShape(where: string, info: ValueInfo, dims: Record<string, number>): (number | null)[] {
-  if (info.type.kind !== 'tensor' || info.type.shape === null) throw new WgnnError(where, 'needs a tensor input with a known rank');
-  return info.type.shape.map((d) => (typeof d === 'number' ? d : typeof d === 'string' && d in dims ? dims[d] : null));
+interface DeclaredInput {
+  name: string;
+  shape: (number | null)[];
+  dtype: DType;
+}
+
+/** Graph inputs that are not constants, with their declared shapes (named dims sized by `dims`). */
+function declaredInputs(model: OnnxModel, constants: Set<string>, dims: Record<string, number>): DeclaredInput[] {
+  return model.graph.inputs.filter((info) => !constants.has(info.name)).map((info: ValueInfo) => {
+    const where = `input ${info.name}`;
+    if (info.type.kind !== 'tensor' || info.type.shape === null) throw new WgnnError(where, 'needs a tensor input with a known rank');
+    const elem = info.type.elemType;
+    const dtype = ['float32', 'float64', 'float16', 'bool'].includes(elem) ? 'float32' : ['int64', 'int32'].includes(elem) ? 'int32' : undefined;
+    if (!dtype) throw new WgnnError(where, `has element type ${elem}; float, integer and boolean tensors are supported`);
+    const shape = info.type.shape.map((d) => (typeof d === 'number' ? d : typeof d === 'string' && d in dims ? dims[d] : null));
+    return { name: info.name, shape, dtype };
+  });
+}
+
+/** Unsupported ops and domains fail at load, naming the node, before any signature is built. */
+function checkOps(model: OnnxModel, opset: number): void {
+  for (const node of model.graph.nodes) {
+    const where = `${describe(node)} [opset ${opset}]`;
+    if (node.domain !== '' && node.domain !== 'ai.onnx') throw new WgnnError(where, `op domain '${node.domain}' is not supported (only the default ONNX domain)`);
+    if (!Object.hasOwn(HANDLERS, node.opType) && !Object.hasOwn(FOLDERS, node.opType)) {
+      throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}; on shapes only: ${SHAPE_ONLY_ONNX_OPS.join(', ')}`);
+    }
+  }
 }
 
 export function importOnnx(model: OnnxModel, options: LoadOnnxOptions = {}): Graph {
   const opset = opsetOf(model);
-  const ctx = new ImportContext(opset);
-  const g = model.graph;
-  for (const t of g.initializers) ctx.constants.set(t.name, t);
-  for (const [name, t] of Object.entries(options.constants ?? {})) ctx.constants.set(name, { ...t, name });
-  for (const info of g.inputs) {
-    if (ctx.constants.has(info.name)) continue; // IR < 4 lists initializers as inputs too
-    const where = `input ${info.name}`;
-    const elem = info.type.kind === 'tensor' ? info.type.elemType : 'unknown';
-    const dtype = elem === 'float32' || elem === 'float64' || elem === 'float16' ? 'float32' : elem === 'int64' || elem === 'int32' ? 'int32' : undefined;
-    if (!dtype) throw new WgnnError(where, `has element type ${elem}; float and integer tensors are supported`);
-    ctx.define(info.name, ctx.builder.input(info.name, inputShape(where, info, options.dims ?? {}), dtype));
+  checkOps(model, opset);
+  const constants = new Map<string, OnnxTensor>(model.graph.initializers.map((t) => [t.name, t]));
+  for (const [name, t] of Object.entries(options.constants ?? {})) constants.set(name, { ...t, name });
+  const declared = declaredInputs(model, new Set(constants.keys()), options.dims ?? {});
+
+  const template = new Graph();
+  for (const d of declared) template.input(d.name, d.shape, d.dtype);
+  template.setOutputs(model.graph.outputs.map((o) => template.declareOutput(o.name, 'float32')));
+  const derived = new DerivedConstants();
+  const built = new Map<string, Graph>();
+  template.specialize = (inputShapes: Map<ValueId, number[]>) => {
+    const shapes = template.inputs.map((id) => inputShapes.get(id)!);
+    const key = shapes.map((s) => s.join('x')).join('|');
+    let graph = built.get(key);
+    if (!graph) {
+      graph = buildForShapes(model, opset, constants, declared, shapes, derived);
+      built.set(key, graph);
+    }
+    return graph;
+  };
+
+  // Shapes known now (static inputs, or given): build at once, so errors surface at load.
+  const given = declared.map((d) => options.shapes?.[d.name] ?? (d.shape.every((x) => x !== null) ? (d.shape as number[]) : undefined));
+  if (given.every((s) => s !== undefined)) {
+    declared.forEach((d, i) => {
+      const s = given[i]!;
+      if (s.length !== d.shape.length || s.some((x, k) => d.shape[k] !== null && d.shape[k] !== x)) {
+        throw new WgnnError(`input ${d.name}`, `shape [${s.join(', ')}] does not match the declared [${d.shape.map((x) => x ?? '?').join(', ')}]`);
+      }
+    });
+    template.specialize(new Map(template.inputs.map((id, i) => [id, given[i]!])));
   }
-  for (const node of g.nodes) {
-    const where = `${describe(node)} [opset ${opset}]`;
-    if (node.domain !== '' && node.domain !== 'ai.onnx') throw new WgnnError(where, `op domain '${node.domain}' is not supported (only the default ONNX domain)`);
-    const handler = Object.hasOwn(HANDLERS, node.opType) ? HANDLERS[node.opType] : undefined;
-    if (!handler) throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}`);
+  return template;
+}
+
+/** The graph for one signature: every node imported (or folded) with all shapes known. */
+function buildForShapes(model: OnnxModel, opset: number, constants: Map<string, OnnxTensor>, declared: DeclaredInput[], shapes: number[][], derived: DerivedConstants): Graph {
+  const ctx = new ImportContext(opset, derived);
+  for (const [name, t] of constants) ctx.constants.set(name, t);
+  declared.forEach((d, i) => ctx.define(d.name, ctx.builder.input(d.name, shapes[i], d.dtype)));
+  for (const node of model.graph.nodes) {
     try {
-      handler(ctx, node, new Attributes(node));
+      if (!tryFold(ctx, node)) (Object.hasOwn(HANDLERS, node.opType) ? HANDLERS[node.opType] : hostOnly)(ctx, node, new Attributes(node));
     } catch (error) {
       if (error instanceof WgnnError && !error.message.includes('[opset')) error.message += ` [opset ${opset}]`;
       throw error;
     }
   }
-  const outputs = g.outputs.map((info) => {
+  const outputs = model.graph.outputs.map((info) => {
     if (!ctx.has(info.name)) throw new WgnnError(`output ${info.name}`, 'is not produced by any node');
     const node = { name: `output ${info.name}`, opType: 'Output', domain: '', inputs: [info.name], outputs: [info.name], attributes: {} };
     // Outputs leave in ONNX layout, each under its own name (a view when the value is shared).
     const plain = ctx.plain(node, 0);
-    const named = ctx.builder.node('reshape', info.name, [plain], { shape: plain.shape.map((_, i) => 0) })[0];
+    const named = ctx.builder.node('reshape', info.name, [plain], { shape: plain.shape.map(() => 0) })[0];
     ctx.builder.graph.values[named.id].name = info.name;
     return named.id;
   });

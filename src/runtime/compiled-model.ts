@@ -27,8 +27,12 @@ export interface ModelStats {
 
 export class CompiledModel {
   private readonly runners = new Map<string, Promise<ProgramRunner>>();
-  /** Weight buffers by constant name, shared by every plan of this model. */
-  private readonly weights = new Map<string, GPUBuffer>();
+  /**
+   * Weight buffers by the constant's data array, shared by every plan of this model. Keyed by the
+   * array, not the name: the graphs of an imported model's signatures share their weight arrays,
+   * while a constant folded from shapes may keep its name and change its values.
+   */
+  private readonly weights = new Map<TensorData, GPUBuffer>();
   private disposed = false;
 
   /** @internal Made by engine.compile(model). */

@@ -34,11 +34,11 @@ export class ProgramRunner {
     private readonly gpu: GpuExecutor,
     readonly program: CompiledProgram,
     private readonly label: string,
-    private readonly weights: Map<string, GPUBuffer>,
+    private readonly weights: Map<TensorData, GPUBuffer>,
   ) {}
 
-  /** `weights` holds constant buffers by name, shared by the plans of one model: uploaded once. */
-  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string, weights: Map<string, GPUBuffer>): Promise<ProgramRunner> {
+  /** `weights` holds constant buffers by data array, shared by the plans of one model: uploaded once. */
+  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string, weights: Map<TensorData, GPUBuffer>): Promise<ProgramRunner> {
     const runner = new ProgramRunner(gpu, program, label, weights);
     await gpu.pipelines.prepare(program.steps.flatMap((s) => s.plan.dispatches));
     runner.build();
@@ -48,12 +48,11 @@ export class ProgramRunner {
   private build(): void {
     const { gpu, program, label } = this;
     for (const c of program.constants) {
-      const key = `${c.name}:${c.data.byteLength}`;
-      let buffer = this.weights.get(key);
+      let buffer = this.weights.get(c.data);
       if (!buffer) {
         buffer = gpu.createBuffer(`${label}:${c.name}`, c.data.byteLength);
         gpu.device.queue.writeBuffer(buffer, 0, c.data.buffer, c.data.byteOffset, c.data.byteLength);
-        this.weights.set(key, buffer);
+        this.weights.set(c.data, buffer);
       }
       this.constants.set(c.id, buffer);
     }

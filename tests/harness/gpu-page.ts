@@ -25,6 +25,12 @@ function engine(variants: EngineOptions['variants'] = {}, options: Pick<EngineOp
   return made;
 }
 
+async function readFile(path: string): Promise<Uint8Array> {
+  const response = await fetch(`/${path}`);
+  if (!response.ok) throw new Error(`fetching /${path}: ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 const api = {
   async adapter(): Promise<AdapterReport> {
     try {
@@ -41,7 +47,7 @@ const api = {
     const found = SUITES[suite]?.find((c) => c.name === name);
     if (!found) return { ok: false, message: `no case '${name}' in suite '${suite}'` };
     try {
-      await found.run({ engine });
+      await found.run({ engine, readFile });
       return { ok: true };
     } catch (error) {
       const e = error as Error;

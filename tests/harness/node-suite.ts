@@ -2,12 +2,14 @@
 // same cases the browser page runs, each on an engine that poisons outputs and forces the
 // case's variants. With CI set a missing adapter has already failed the run (global-setup.ts);
 // locally the cases skip.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { nodeGpu } from '../../src/device/node-gpu.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src/index.ts';
 import { SUITES } from '../gpu/cases/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Makes Node look like the other WebGPU runtimes: cases call createEngine() with no `gpu`. */
 function installNavigatorGpu(gpu: GPU): void {
@@ -54,7 +56,7 @@ export function defineNodeSuites(): void {
             context.skip(`no WebGPU adapter in Node: ${harness.unavailable}`);
           }
           executed++;
-          await c.run({ engine });
+          await c.run({ engine, readFile: async (path) => new Uint8Array(readFileSync(join(ROOT, path))) });
         });
       }
     });

@@ -1,17 +1,15 @@
 // ONNX ops that move or reshape data: Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Concat,
-// Identity, Dropout, Constant, Gather, Pad. Reshapes are views (no copy).
+// Identity, Dropout, Constant, Gather, Pad, Slice, Split, Expand, Tile. Reshapes are views (no
+// copy). Every input shape is known here (the graph is built per input signature).
 import { WgnnError } from '../../errors.ts';
 import type { SymbolicShape, SymbolicTensor } from '../../model/builder.ts';
 import { sizeOf } from '../../shape.ts';
 import { channelsLastAxis, describe, floatData, intValues, toChannelsLast, type ImportContext } from '../context.ts';
 import type { OnnxNode, OnnxTensor } from '../model.ts';
-import { optionalInput, requireConstant, type Handler } from './handler.ts';
-
-/** A reshape target for `shape`: known dims as they are, one unknown dim as -1. */
-function target(where: string, shape: SymbolicShape): number[] {
-  if (shape.filter((d) => d === null).length > 1) throw new WgnnError(where, `the result [${shape.map((d) => d ?? '?')}] has more than one unknown dim`);
-  return shape.map((d) => d ?? -1);
-}
+import { axesArg, reshapeTarget, sliceArgs, splitSizes } from '../args.ts';
+import type { SliceAxis } from '../../ops/strided-copy/reference.ts';
+import { normalizeAxis } from '../../shape.ts';
+import { argReader, optionalInput, requireConstant, type Handler } from './handler.ts';
 
 function reshapeTo(ctx: ImportContext, name: string, x: SymbolicTensor, shape: number[]): SymbolicTensor {
   return ctx.builder.node('reshape', name, [x], { shape })[0];
@@ -20,20 +18,17 @@ function reshapeTo(ctx: ImportContext, name: string, x: SymbolicTensor, shape: n
 const normalize = (a: number, r: number) => (a < 0 ? a + r : a);
 
 const flatten: Handler = (ctx, node, attrs) => {
-  const where = describe(node);
-  const x = ctx.plain(node, 0);
-  const r = x.shape.length;
-  const axis = normalize(attrs.int('axis', 1), r);
-  const part = (dims: SymbolicShape) => (dims.some((d) => d === null) ? null : sizeOf(dims as number[]));
-  ctx.define(node.outputs[0], reshapeTo(ctx, where, x, target(where, [part(x.shape.slice(0, axis)), part(x.shape.slice(axis))])));
+  const dims = ctx.onnxShape(node, 0);
+  const axis = normalizeAxis(describe(node), attrs.int('axis', 1), dims.length + 1);
+  ctx.define(node.outputs[0], reshapeTo(ctx, describe(node), ctx.plain(node, 0), [sizeOf(dims.slice(0, axis)), sizeOf(dims.slice(axis))]));
 };
 
 const reshape: Handler = (ctx, node, attrs) => {
   const where = describe(node);
   const shape = ctx.opset < 5 ? attrs.ints('shape') : intValues(where, requireConstant(ctx, node, 1, 'shape'));
   if (!shape) throw new WgnnError(where, 'needs a shape');
-  if (attrs.int('allowzero', 0) === 1 && shape.includes(0)) throw new WgnnError(where, 'allowzero with a 0 in the shape (an empty tensor) is not supported');
-  ctx.define(node.outputs[0], reshapeTo(ctx, where, ctx.plain(node, 0), shape));
+  const target = reshapeTarget(where, ctx.onnxShape(node, 0), shape, attrs.int('allowzero', 0) === 1);
+  ctx.define(node.outputs[0], reshapeTo(ctx, where, ctx.plain(node, 0), target));
 };
 
 const transpose: Handler = (ctx, node, attrs) => {
@@ -46,30 +41,61 @@ const transpose: Handler = (ctx, node, attrs) => {
   ctx.define(node.outputs[0], ctx.transpose(where, x.tensor, perm.map((a) => layout.indexOf(normalize(a, r)))));
 };
 
-function axesOf(ctx: ImportContext, node: OnnxNode, attrs: import('../context.ts').Attributes): number[] | undefined {
-  if (ctx.opset < 13) return attrs.ints('axes');
-  return optionalInput(node, 1) ? intValues(describe(node), requireConstant(ctx, node, 1, 'axes')) : undefined;
-}
-
 const squeeze: Handler = (ctx, node, attrs) => {
   const where = describe(node);
-  const x = ctx.plain(node, 0);
-  const r = x.shape.length;
-  const axes = axesOf(ctx, node, attrs)?.map((a) => normalize(a, r)) ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-  for (const a of axes) if (x.shape[a] !== 1) throw new WgnnError(where, `axis ${a} of [${x.shape.map((d) => d ?? '?')}] is not 1`);
-  ctx.define(node.outputs[0], reshapeTo(ctx, where, x, target(where, x.shape.filter((_, i) => !axes.includes(i)))));
+  const dims = ctx.onnxShape(node, 0);
+  const axes = axesArg(argReader(ctx, node, attrs), 1, 13, dims.length) ?? dims.flatMap((d, i) => (d === 1 ? [i] : []));
+  for (const a of axes) if (dims[a] !== 1) throw new WgnnError(where, `axis ${a} of [${dims}] is not 1`);
+  ctx.define(node.outputs[0], reshapeTo(ctx, where, ctx.plain(node, 0), dims.filter((_, i) => !axes.includes(i))));
 };
 
 const unsqueeze: Handler = (ctx, node, attrs) => {
   const where = describe(node);
-  const x = ctx.plain(node, 0);
-  const axes = axesOf(ctx, node, attrs);
-  if (!axes) throw new WgnnError(where, 'needs axes');
-  const r = x.shape.length + axes.length;
-  const set = new Set(axes.map((a) => normalize(a, r)));
-  const rest = [...x.shape];
-  const shape = Array.from({ length: r }, (_, i) => (set.has(i) ? 1 : rest.shift()!));
-  ctx.define(node.outputs[0], reshapeTo(ctx, where, x, target(where, shape)));
+  const dims = ctx.onnxShape(node, 0);
+  const reader = argReader(ctx, node, attrs);
+  const count = (ctx.opset < 13 ? attrs.ints('axes') : reader.ints(1, 'axes'))?.length;
+  if (!count) throw new WgnnError(where, 'needs axes');
+  const axes = axesArg(reader, 1, 13, dims.length + count)!;
+  const rest = [...dims];
+  ctx.define(node.outputs[0], reshapeTo(ctx, where, ctx.plain(node, 0), Array.from({ length: dims.length + count }, (_, i) => (axes.includes(i) ? 1 : rest.shift()!))));
+};
+
+/** Slices, on a channels-last tensor without moving it back: the ONNX axes are permuted instead. */
+function sliceAs(ctx: ImportContext, node: OnnxNode, name: string, axes: SliceAxis[]): { tensor: SymbolicTensor; layout: 'plain' | 'channelsLast' } {
+  const x = ctx.get(node, 0);
+  const order = x.layout === 'channelsLast' ? toChannelsLast(axes.length) : axes.map((_, i) => i);
+  return { tensor: ctx.builder.node('slice', name, [x.tensor], { axes: order.map((a) => axes[a]) })[0], layout: x.layout };
+}
+
+const slice: Handler = (ctx, node, attrs) => {
+  const { tensor, layout } = sliceAs(ctx, node, describe(node), sliceArgs(argReader(ctx, node, attrs), ctx.onnxShape(node, 0)));
+  ctx.define(node.outputs[0], tensor, layout);
+};
+
+const split: Handler = (ctx, node, attrs) => {
+  const where = describe(node);
+  const dims = ctx.onnxShape(node, 0);
+  const axis = normalizeAxis(where, attrs.int('axis', 0), dims.length);
+  let begin = 0;
+  splitSizes(argReader(ctx, node, attrs), dims[axis], axis, node.outputs.length).forEach((size, k) => {
+    const axes = dims.map((d, i) => (i === axis ? { begin, step: 1, size } : { begin: 0, step: 1, size: d }));
+    begin += size;
+    if (!node.outputs[k]) return;
+    const { tensor, layout } = sliceAs(ctx, node, `${where}/${k}`, axes);
+    ctx.define(node.outputs[k], tensor, layout);
+  });
+};
+
+const expand: Handler = (ctx, node) => {
+  const where = describe(node);
+  const shape = intValues(where, requireConstant(ctx, node, 1, 'shape'));
+  ctx.define(node.outputs[0], ctx.builder.node('expand', where, [ctx.plain(node, 0)], { shape })[0]);
+};
+
+const tile: Handler = (ctx, node) => {
+  const where = describe(node);
+  const repeats = intValues(where, requireConstant(ctx, node, 1, 'repeats'));
+  ctx.define(node.outputs[0], ctx.builder.node('tile', where, [ctx.plain(node, 0)], { repeats })[0]);
 };
 
 const concat: Handler = (ctx, node, attrs) => {
@@ -113,13 +139,12 @@ const gather: Handler = (ctx, node, attrs) => {
   const known = ctx.constant(node.inputs[1]);
   const ids = known ? ctx.hostConstant(`${where}/ids`, known.dims, Int32Array.from(intValues(where, known))) : ctx.plain(node, 1);
   const idsShape = ids.shape;
-  if (data.shape.some((d) => d === null)) throw new WgnnError(where, 'needs a data tensor of known shape');
   const dims = data.shape as number[];
   const moved = axis === 0 ? data : ctx.transpose(`${where}/front`, data, [axis, ...dims.keys()].filter((a, i) => i === 0 || a !== axis));
   const rest = dims.filter((_, i) => i !== axis);
   const table = reshapeTo(ctx, `${where}/table`, moved, [dims[axis], sizeOf(rest)]);
   let y = ctx.builder.node('embedding', where, [table, ids], {})[0];
-  y = reshapeTo(ctx, `${where}/rows`, y, target(where, [...idsShape, ...rest]));
+  y = reshapeTo(ctx, `${where}/rows`, y, [...(idsShape as number[]), ...rest]);
   if (axis !== 0) {
     const k = idsShape.length;
     // y is [ids..., rest with the axis removed]; put the id dims where the axis was.
@@ -168,4 +193,8 @@ export const SHAPE_HANDLERS: Record<string, Handler> = {
   Constant: constant,
   Gather: gather,
   Pad: pad,
+  Slice: slice,
+  Split: split,
+  Expand: expand,
+  Tile: tile,
 };

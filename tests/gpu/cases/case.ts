@@ -5,6 +5,8 @@ import type { Engine, EngineOptions } from '../../../src/index.ts';
 export interface CaseContext {
   /** A WebGPU engine that poisons outputs with NaN, one per distinct set of forced variants and options. */
   engine(variants?: EngineOptions['variants'], options?: Pick<EngineOptions, 'im2colMaxBytes'>): Promise<Engine>;
+  /** A file of the repository (path from its root): fetched from the test server in the page, read from disk in Node. */
+  readFile(path: string): Promise<Uint8Array>;
 }
 
 export interface GpuCase {

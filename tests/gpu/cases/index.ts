@@ -13,6 +13,7 @@ import { lstmCases } from './recurrent-lstm.ts';
 import { gruCases } from './recurrent-gru.ts';
 import { simpleRnnCases } from './recurrent-rnn.ts';
 import { recurrentLayerCases } from './recurrent-layers.ts';
+import { stridedCopyCases } from './strided-copy.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -28,4 +29,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   recurrentGru: gruCases,
   recurrentRnn: simpleRnnCases,
   recurrentLayers: recurrentLayerCases,
+  stridedCopy: stridedCopyCases,
 };
