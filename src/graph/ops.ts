@@ -19,6 +19,8 @@ import { embeddingOp } from '../ops/gather/op.ts';
 import { expandOp } from '../ops/strided-copy/expand.ts';
 import { sliceOp } from '../ops/strided-copy/slice.ts';
 import { tileOp } from '../ops/strided-copy/tile.ts';
+import { reduceOp } from '../ops/reduce/op.ts';
+import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 
 export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
@@ -39,6 +41,8 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   slice: sliceOp,
   expand: expandOp,
   tile: tileOp,
+  reduce: reduceOp,
+  argReduce: argReduceOp,
 };
 
 /** reshape: 0 copies the input's dim at that position, -1 is inferred (ONNX Reshape semantics). */

@@ -14,6 +14,7 @@ import { gruCases } from './recurrent-gru.ts';
 import { simpleRnnCases } from './recurrent-rnn.ts';
 import { recurrentLayerCases } from './recurrent-layers.ts';
 import { stridedCopyCases } from './strided-copy.ts';
+import { reduceCases } from './reduce.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -30,4 +31,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   recurrentRnn: simpleRnnCases,
   recurrentLayers: recurrentLayerCases,
   stridedCopy: stridedCopyCases,
+  reduce: reduceCases,
 };
