@@ -19,6 +19,7 @@ import { embeddingOp } from '../ops/gather/op.ts';
 import { expandOp } from '../ops/strided-copy/expand.ts';
 import { sliceOp } from '../ops/strided-copy/slice.ts';
 import { tileOp } from '../ops/strided-copy/tile.ts';
+import { resizeOp } from '../ops/resize/op.ts';
 import { reduceOp } from '../ops/reduce/op.ts';
 import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
 import { formatShape, sizeOf } from '../shape.ts';
@@ -41,6 +42,7 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   slice: sliceOp,
   expand: expandOp,
   tile: tileOp,
+  resize: resizeOp,
   reduce: reduceOp,
   argReduce: argReduceOp,
 };

@@ -14,6 +14,7 @@ import { gruCases } from './recurrent-gru.ts';
 import { simpleRnnCases } from './recurrent-rnn.ts';
 import { recurrentLayerCases } from './recurrent-layers.ts';
 import { stridedCopyCases } from './strided-copy.ts';
+import { resizeCases } from './resize.ts';
 import { reduceCases } from './reduce.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
@@ -31,5 +32,6 @@ export const SUITES: Record<string, GpuCase[]> = {
   recurrentRnn: simpleRnnCases,
   recurrentLayers: recurrentLayerCases,
   stridedCopy: stridedCopyCases,
+  resize: resizeCases,
   reduce: reduceCases,
 };
