@@ -25,6 +25,7 @@ import type { GruWeightsSpec, LstmWeightsSpec, SimpleRnnWeightsSpec, WeightArray
 import type { CellKind } from './ops/recurrent/layout.ts';
 import { recurrentOp } from './ops/recurrent/op.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
+import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
@@ -41,7 +42,7 @@ export interface EngineOptions {
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
-  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant; recurrent?: RecurrentVariant };
+  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant; recurrent?: RecurrentVariant; normalize?: NormalizeVariant };
   /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
   im2colMaxBytes?: number;
   /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */

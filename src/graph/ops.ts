@@ -19,6 +19,8 @@ import { embeddingOp } from '../ops/gather/op.ts';
 import { expandOp } from '../ops/strided-copy/expand.ts';
 import { sliceOp } from '../ops/strided-copy/slice.ts';
 import { tileOp } from '../ops/strided-copy/tile.ts';
+import { instanceNormOp } from '../ops/normalize/instance-norm.ts';
+import { layerNormOp } from '../ops/normalize/layer-norm.ts';
 import { resizeOp } from '../ops/resize/op.ts';
 import { reduceOp } from '../ops/reduce/op.ts';
 import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
@@ -42,6 +44,8 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   slice: sliceOp,
   expand: expandOp,
   tile: tileOp,
+  layerNorm: layerNormOp,
+  instanceNorm: instanceNormOp,
   resize: resizeOp,
   reduce: reduceOp,
   argReduce: argReduceOp,

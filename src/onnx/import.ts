@@ -15,6 +15,7 @@ import type { OnnxModel, OnnxTensor, ValueInfo } from './model.ts';
 import { CNN_HANDLERS } from './ops/cnn.ts';
 import { hostOnly, type Handler } from './ops/handler.ts';
 import { MATH_HANDLERS } from './ops/math.ts';
+import { NORMALIZATION_HANDLERS } from './ops/normalization.ts';
 import { RECURRENT_HANDLERS } from './ops/recurrent.ts';
 import { RESIZE_HANDLERS } from './ops/resize.ts';
 import { REDUCE_HANDLERS } from './ops/reduce.ts';
@@ -23,7 +24,7 @@ import { SHAPE_HANDLERS } from './ops/shape.ts';
 export { ConstantRequired } from './ops/handler.ts';
 
 const HANDLERS: Record<string, Handler> = {
-  ...MATH_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS, ...RESIZE_HANDLERS, ...REDUCE_HANDLERS,
+  ...MATH_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS, ...RESIZE_HANDLERS, ...REDUCE_HANDLERS, ...NORMALIZATION_HANDLERS,
   ...Object.fromEntries(HOST_ONLY_OPS.map((op) => [op, hostOnly])),
 };
 

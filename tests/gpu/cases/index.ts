@@ -16,6 +16,7 @@ import { recurrentLayerCases } from './recurrent-layers.ts';
 import { stridedCopyCases } from './strided-copy.ts';
 import { resizeCases } from './resize.ts';
 import { reduceCases } from './reduce.ts';
+import { normalizationCases } from './normalization.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -34,4 +35,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   stridedCopy: stridedCopyCases,
   resize: resizeCases,
   reduce: reduceCases,
+  normalization: normalizationCases,
 };
