@@ -68,6 +68,18 @@ fn activate(x: f32, alpha: f32, beta: f32) -> f32 {
     case 10u: { return x / (1.0 + abs(x)); }                                // softsign
     case 11u: { return clamp(x, alpha, beta); }                             // clip(min, max)
     case 12u: { return 0.5 * x * (1.0 + erf_approx(x * 0.7071067811865476)); } // gelu (exact form)
+    case 13u: { return x * clamp(x / 6.0 + 0.5, 0.0, 1.0); }                // hardSwish
+    case 14u: { return x * tanh(clamp(max(x, 0.0) + log(1.0 + exp(-abs(x))), -15.0, 15.0)); } // mish = x tanh(softplus x)
+    case 15u: { return erf_approx(x); }                                     // erf
+    case 16u: { return sqrt(x); }                                           // sqrt
+    case 17u: { return exp(x); }                                            // exp
+    case 18u: { return log(x); }                                            // log
+    case 19u: { return -x; }                                                // neg
+    case 20u: { return abs(x); }                                            // abs
+    case 21u: { return 1.0 / x; }                                           // reciprocal
+    case 22u: { return floor(x); }                                          // floor
+    case 23u: { return ceil(x); }                                           // ceil
+    case 24u: { return select(0.0, 1.0, x == 0.0); }                        // not (booleans are 0 and 1)
     default: { return x; }                                                  // linear
   }
 }

@@ -53,15 +53,17 @@ function parse(args: string[]): RunArgs {
 }
 
 /**
- * Imports the model. An input that must be a constant (recurrent weights a model takes as inputs)
- * is baked in from its .npy file: every input value is known before the run anyway.
+ * Imports the model for the shapes of the given inputs. An input that must be a constant
+ * (recurrent weights a model takes as inputs) is baked in from its .npy file: every input value
+ * is known before the run anyway.
  */
 async function importWithInputs(a: RunArgs, arrays: Map<string, NpyArray>) {
   const bytes = readFileSync(a.model);
   const constants: Record<string, OnnxTensor> = {};
+  const shapes = Object.fromEntries([...arrays].map(([name, array]) => [name, array.shape]));
   for (;;) {
     try {
-      return { graph: await loadOnnx(bytes, { constants }), constants };
+      return { graph: await loadOnnx(bytes, { constants, shapes }), constants };
     } catch (error) {
       if (!(error instanceof ConstantRequired)) throw error;
       const name = error.inputName;

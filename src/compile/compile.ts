@@ -8,7 +8,7 @@ import { KERNEL_OPS, VIEW_OPS } from '../graph/ops.ts';
 import type { OpPlan, PlanContext, TensorSpec } from '../ops/op.ts';
 import { sizeOf } from '../shape.ts';
 import { BYTES_PER_ELEMENT } from '../tensor-spec.ts';
-import { fuse, removeDeadNodes, separateRepeatedInputs, type Program } from './fuse.ts';
+import { fuse, removeDeadNodes, separateRepeatedInputs, type Fusions, type Program } from './fuse.ts';
 import { inferShapes } from './infer.ts';
 import { alignUp, planMemory, validateMemoryPlan, type Lifetime, type MemoryPlan } from './memory.ts';
 
@@ -39,7 +39,7 @@ export interface CompiledProgram {
   /** Constants the steps read, to upload once. */
   constants: { id: ValueId; name: string; data: Float32Array | Int32Array }[];
   memory: MemoryPlan;
-  fusions: { batchNormFolds: number; activationFusions: number };
+  fusions: Fusions;
   dispatchCount: number;
 }
 
@@ -56,7 +56,7 @@ export function prepareProgram(graph: Graph, inputShapes: Map<ValueId, number[]>
     outputs: [...graph.outputs],
     specs: inferShapes(graph, inputShapes, order),
   };
-  const fusions = optimize ? fuse(program) : { batchNormFolds: 0, activationFusions: 0 };
+  const fusions = optimize ? fuse(program) : { batchNormFolds: 0, biasFusions: 0, activationFusions: 0 };
   removeDeadNodes(program);
   return { program, fusions };
 }

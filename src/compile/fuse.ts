@@ -1,10 +1,12 @@
 // Fusion passes over a compiled program (one input signature):
 //   - batch norm after a convolution or dense layer folds into its weights and bias, once;
+//   - the exact GELU written out (x * 0.5 * (1 + erf(x / sqrt 2))) becomes one gelu activation;
+//   - a constant row added after a matmul becomes its bias;
 //   - an activation after conv / dense / transposed conv / batch norm / add-sub-mul-div moves
 //     into that op's epilogue (same dispatch).
 // A pass only fires when the intermediate value has no other consumer and is not a graph output.
 import type { GraphNode, GraphValue, ValueId } from '../graph/ir.ts';
-import { LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
+import { ACTIVATIONS, LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
 import type { Specs } from './infer.ts';
 
 export interface Program {
@@ -13,6 +15,13 @@ export interface Program {
   inputs: ValueId[];
   outputs: ValueId[];
   specs: Specs;
+}
+
+export interface Fusions {
+  batchNormFolds: number;
+  /** Constant rows added after a matmul that became its bias. */
+  biasFusions: number;
+  activationFusions: number;
 }
 
 /** Ops with an `activation` attribute that runs in their own dispatch. */
@@ -65,6 +74,27 @@ function foldBatchNorm(program: Program, node: GraphNode): boolean {
   return true;
 }
 
+/**
+ * A dense layer exported as MatMul then Add of a constant row (PyTorch's nn.Linear on inputs of
+ * rank 3 or more) takes the row as its bias: one dispatch instead of two.
+ */
+function fuseBias(program: Program, node: GraphNode): boolean {
+  if (node.op !== 'matmul' || node.inputs[2] !== undefined || !isLinear((node.attrs as { activation?: ResolvedActivation }).activation)) return false;
+  const add = soleConsumer(program, node.outputs[0]);
+  if (!add || add.op !== 'binary' || (add.attrs as { op: string }).op !== 'add') return false;
+  const rowId = add.inputs.find((id) => id !== node.outputs[0]);
+  const out = program.specs.get(node.outputs[0])!.shape;
+  const row = rowId === undefined ? undefined : program.values[rowId];
+  const rowShape = rowId === undefined ? [] : program.specs.get(rowId)!.shape;
+  const N = out.at(-1)!;
+  const isRow = row?.data && rowShape.at(-1) === N && rowShape.slice(0, -1).every((d) => d === 1) && rowShape.length <= out.length;
+  if (!isRow) return false;
+  node.inputs = [node.inputs[0], node.inputs[1], addConstant(program, row.name, [N], row.data as Float32Array)];
+  node.attrs = { ...(node.attrs as object), activation: (add.attrs as { activation?: ResolvedActivation }).activation ?? LINEAR };
+  absorb(program, node, add);
+  return true;
+}
+
 function fuseActivation(program: Program, node: GraphNode): boolean {
   if (!EPILOGUE_OPS.has(node.op) || !isLinear((node.attrs as { activation?: ResolvedActivation }).activation)) return false;
   const next = soleConsumer(program, node.outputs[0]);
@@ -74,15 +104,62 @@ function fuseActivation(program: Program, node: GraphNode): boolean {
   return true;
 }
 
+/** The single value of a scalar constant, if `id` is one. */
+function scalarConstant(program: Program, id: ValueId | undefined): number | undefined {
+  const data = id === undefined ? undefined : program.values[id].data;
+  return data && data.length === 1 ? data[0] : undefined;
+}
+
+/** The input of a binary node `op` that is not the scalar constant `value` (either side), if the other is. */
+function withScalar(program: Program, node: GraphNode | undefined, op: string, value: number): ValueId | undefined {
+  if (!node || node.op !== 'binary' || (node.attrs as { op: string; activation?: ResolvedActivation }).op !== op || !isLinear((node.attrs as { activation?: ResolvedActivation }).activation)) return undefined;
+  const [a, b] = node.inputs;
+  const near = (id: ValueId | undefined) => {
+    const v = scalarConstant(program, id);
+    return v !== undefined && Math.abs(v - value) <= 1e-6 * Math.abs(value);
+  };
+  return near(b) ? a : op !== 'div' && near(a) ? b : undefined;
+}
+
+/**
+ * The exact GELU as exporters write it, x * 0.5 * (1 + erf(x / sqrt 2)) (PyTorch's nn.GELU, in
+ * either multiplication order), becomes one gelu activation, which can then join its producer's
+ * epilogue: five dispatches become none.
+ */
+function fuseGelu(program: Program, erf: GraphNode): boolean {
+  if (erf.op !== 'activation' || (erf.attrs as ResolvedActivation).kind !== 'erf') return false;
+  const scaled = program.nodes.find((n) => n.outputs[0] === erf.inputs[0]);
+  const x = withScalar(program, scaled, 'div', Math.SQRT2) ?? withScalar(program, scaled, 'mul', Math.SQRT1_2);
+  const plusOne = soleConsumer(program, erf.outputs[0]);
+  if (x === undefined || !scaled || soleConsumer(program, scaled.outputs[0]) !== erf || withScalar(program, plusOne, 'add', 1) !== erf.outputs[0]) return false;
+  // x * (1 + erf) * 0.5, or x * 0.5 first.
+  const first = soleConsumer(program, plusOne!.outputs[0]);
+  if (!first || first.op !== 'binary' || (first.attrs as { op: string }).op !== 'mul' || !isLinear((first.attrs as { activation?: ResolvedActivation }).activation)) return false;
+  const other = first.inputs.find((id) => id !== plusOne!.outputs[0]);
+  const half = other === x ? soleConsumer(program, first.outputs[0]) : program.nodes.find((n) => n.outputs[0] === other);
+  const halfInput = withScalar(program, half, 'mul', 0.5);
+  const chain = other === x ? halfInput === first.outputs[0] : halfInput === x && soleConsumer(program, other!) === first;
+  if (!chain) return false;
+  const last = other === x ? half! : first;
+  const gelu: GraphNode = { ...erf, inputs: [x], outputs: last.outputs, attrs: { ...(erf.attrs as ResolvedActivation), kind: 'gelu', code: ACTIVATIONS.gelu.code } };
+  for (const id of last.outputs) program.values[id].producer = gelu.id;
+  const removed = new Set([scaled, plusOne!, first, half!, erf]);
+  program.nodes = program.nodes.flatMap((n) => (n === last ? [gelu] : removed.has(n) ? [] : [n]));
+  return true;
+}
+
 /** Runs the passes to a fixed point; returns how many fusions happened, by kind. */
-export function fuse(program: Program): { batchNormFolds: number; activationFusions: number } {
-  const counts = { batchNormFolds: 0, activationFusions: 0 };
+export function fuse(program: Program): Fusions {
+  const counts: Fusions = { batchNormFolds: 0, biasFusions: 0, activationFusions: 0 };
+  // Patterns first: the epilogue pass would otherwise take the erf into the division before it.
+  for (const node of [...program.nodes]) if (program.nodes.includes(node) && fuseGelu(program, node)) counts.activationFusions++;
   let changed = true;
   while (changed) {
     changed = false;
     for (const node of [...program.nodes]) {
       if (!program.nodes.includes(node)) continue;
       if (foldBatchNorm(program, node)) counts.batchNormFolds++, (changed = true);
+      else if (fuseBias(program, node)) counts.biasFusions++, (changed = true);
       else if (fuseActivation(program, node)) counts.activationFusions++, (changed = true);
     }
   }

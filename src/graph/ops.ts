@@ -19,11 +19,13 @@ import { embeddingOp } from '../ops/gather/op.ts';
 import { expandOp } from '../ops/strided-copy/expand.ts';
 import { sliceOp } from '../ops/strided-copy/slice.ts';
 import { tileOp } from '../ops/strided-copy/tile.ts';
-import { instanceNormOp } from '../ops/normalize/instance-norm.ts';
-import { layerNormOp } from '../ops/normalize/layer-norm.ts';
 import { resizeOp } from '../ops/resize/op.ts';
+import { castOp } from '../ops/cast/op.ts';
+import { whereOp } from '../ops/where/op.ts';
 import { reduceOp } from '../ops/reduce/op.ts';
 import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
+import { instanceNormOp } from '../ops/normalize/instance-norm.ts';
+import { layerNormOp } from '../ops/normalize/layer-norm.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 
 export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
@@ -44,20 +46,24 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   slice: sliceOp,
   expand: expandOp,
   tile: tileOp,
-  layerNorm: layerNormOp,
-  instanceNorm: instanceNormOp,
   resize: resizeOp,
+  cast: castOp,
+  where: whereOp,
   reduce: reduceOp,
   argReduce: argReduceOp,
+  layerNorm: layerNormOp,
+  instanceNorm: instanceNormOp,
 };
 
-/** reshape: 0 copies the input's dim at that position, -1 is inferred (ONNX Reshape semantics). */
+/** reshape: 0 copies the input's dim at that position (unless allowZero), -1 is inferred (ONNX Reshape semantics). */
 export interface ReshapeAttrs {
   shape: number[];
+  /** A 0 is a dim of 0 (ONNX allowzero), not a copy of the input's dim. */
+  allowZero?: boolean;
 }
 
 export function reshapeShape(where: string, input: TensorSpec, attrs: ReshapeAttrs): number[] {
-  const shape = attrs.shape.map((d, i) => (d === 0 ? input.shape[i] : d));
+  const shape = attrs.shape.map((d, i) => (d === 0 && !attrs.allowZero ? input.shape[i] : d));
   const inferred = shape.indexOf(-1);
   if (shape.some((d, i) => d === undefined || (d < 0 && i !== inferred)) || shape.lastIndexOf(-1) !== inferred) {
     throw new WgnnError(where, `target shape [${attrs.shape.join(', ')}] is invalid for input ${formatShape(input.shape)}: at most one -1, and 0 only where the input has a dim`);

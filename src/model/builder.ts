@@ -25,6 +25,10 @@ export class SymbolicTensor {
   get name(): string {
     return this.builder.graph.values[this.id].name;
   }
+
+  get dtype(): DType {
+    return this.builder.graph.values[this.id].dtype;
+  }
 }
 
 export class GraphBuilder {
@@ -32,9 +36,12 @@ export class GraphBuilder {
   /** Layers in the order they were applied. */
   readonly layers: Layer[] = [];
   private readonly probes: [Specs, Specs] = [new Map(), new Map()];
+  /** Whether an input leaves dims open (placeholders then stand in for them in shape errors). */
+  private openDims = false;
 
   input(name: string, shape: SymbolicShape, dtype: DType = 'float32'): SymbolicTensor {
     const id = this.graph.input(name, shape, dtype);
+    if (shape.includes(null)) this.openDims = true;
     PLACEHOLDERS.forEach((p, i) => this.probes[i].set(id, { shape: shape.map((d) => d ?? p), dtype }));
     return new SymbolicTensor(this, id, [...shape]);
   }
@@ -55,7 +62,7 @@ export class GraphBuilder {
       [a, b] = this.probes.map((probe) => inferNode(this.graph, node, probe));
     } catch (error) {
       if (!(error instanceof WgnnError)) throw error;
-      error.message += ` (while building the model, open dims such as the batch are shown as ${PLACEHOLDERS[0]})`;
+      if (this.openDims) error.message += ` (while building the model, open dims such as the batch are shown as ${PLACEHOLDERS[0]})`;
       throw error;
     }
     return outputs.map((id, i) => new SymbolicTensor(this, id, a[i].shape.map((d, k) => (d === b[i].shape[k] ? d : null))));

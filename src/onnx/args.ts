@@ -99,3 +99,10 @@ export function reshapeTarget(where: string, dims: readonly number[], shape: rea
   if (out.reduce((a, b) => a * b, 1) !== total) throw bad(`${total} elements cannot take ${out.reduce((a, b) => a * b, 1)}`);
   return out;
 }
+
+/** Flatten's axis: in [-r, r], negative counting from the end (r itself puts every dim before it). */
+export function flattenAxis(where: string, axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a > rank) throw new WgnnError(where, `axis ${axis} is out of range for rank ${rank}; valid axes are ${-rank}..${rank}`);
+  return a;
+}

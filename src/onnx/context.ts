@@ -108,7 +108,11 @@ export class ImportContext {
     return this.transpose(`${describe(node)}/to_nhwc_${index}`, v.tensor, toChannelsLast(r));
   }
 
+  /** A transpose, or a view when it moves only dims of 1 (NCHW <-> NHWC of a 1x1 map, say). */
   transpose(name: string, x: SymbolicTensor, perm: number[]): SymbolicTensor {
+    const dims = dimsOf(x);
+    const moved = perm.filter((a) => dims[a] !== 1);
+    if (moved.every((a, i) => i === 0 || a > moved[i - 1])) return this.builder.node('reshape', name, [x], { shape: perm.map((a) => dims[a]) })[0];
     return this.builder.node('transpose', name, [x], { perm })[0];
   }
 
@@ -131,6 +135,11 @@ export class ImportContext {
     if (t.dtype === 'bool') return this.hostConstant(name, t.dims, this.derived.get(t, 'float', () => Float32Array.from(t.data)));
     throw new WgnnError(name, `constants of type ${t.elemType} are not supported as op inputs`);
   }
+}
+
+/** A tensor's dims: every one is known inside the importer, which builds a graph per input signature. */
+export function dimsOf(t: SymbolicTensor): number[] {
+  return t.shape as number[];
 }
 
 export function describe(node: OnnxNode): string {

@@ -13,6 +13,7 @@ import { decodeModel } from './decode.ts';
 import { FOLDERS, HOST_ONLY_OPS, tryFold } from './fold/index.ts';
 import type { OnnxModel, OnnxTensor, ValueInfo } from './model.ts';
 import { CNN_HANDLERS } from './ops/cnn.ts';
+import { ELEMENTWISE_HANDLERS } from './ops/elementwise.ts';
 import { hostOnly, type Handler } from './ops/handler.ts';
 import { MATH_HANDLERS } from './ops/math.ts';
 import { NORMALIZATION_HANDLERS } from './ops/normalization.ts';
@@ -24,7 +25,7 @@ import { SHAPE_HANDLERS } from './ops/shape.ts';
 export { ConstantRequired } from './ops/handler.ts';
 
 const HANDLERS: Record<string, Handler> = {
-  ...MATH_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS, ...RESIZE_HANDLERS, ...REDUCE_HANDLERS, ...NORMALIZATION_HANDLERS,
+  ...MATH_HANDLERS, ...ELEMENTWISE_HANDLERS, ...CNN_HANDLERS, ...SHAPE_HANDLERS, ...RECURRENT_HANDLERS, ...RESIZE_HANDLERS, ...REDUCE_HANDLERS, ...NORMALIZATION_HANDLERS,
   ...Object.fromEntries(HOST_ONLY_OPS.map((op) => [op, hostOnly])),
 };
 

@@ -1,6 +1,7 @@
 // A model compiled for an engine: the graph, a compiled program per input-shape signature
 // (cached: dynamic batch size and sequence length each get their own plan), and run / profile.
 import { compileProgram, type CompiledProgram } from '../compile/compile.ts';
+import type { Fusions } from '../compile/fuse.ts';
 import { WgnnError } from '../errors.ts';
 import type { Graph } from '../graph/ir.ts';
 import type { PlanContext } from '../ops/op.ts';
@@ -22,7 +23,7 @@ export interface ModelStats {
   naiveBytes: number;
   /** The largest total of values alive at one step: no plan can do better. */
   lowerBoundBytes: number;
-  fusions: { batchNormFolds: number; activationFusions: number };
+  fusions: Fusions;
 }
 
 export class CompiledModel {

@@ -9,8 +9,8 @@ import { loadCase, type TestCase } from './testdata.ts';
 
 export const TOLERANCE = { rtol: 1e-3, atol: 1e-5 };
 
-/** Input element types wgnn's graph inputs take (float and integer tensors). */
-const DATA_TYPES = new Set(['float32', 'float64', 'float16', 'int32', 'int64']);
+/** Input element types wgnn's graph inputs take (float, integer and boolean tensors; booleans as float 0 and 1). */
+const DATA_TYPES = new Set(['float32', 'float64', 'float16', 'int32', 'int64', 'bool']);
 
 export interface Outcome {
   testCase: TestCase;
@@ -33,9 +33,9 @@ export function exclusion(c: TestCase): string | undefined {
   const firstInput = dataSets[0].inputs[0];
   if (nodes.some((n) => spatialOps.has(n.opType)) && firstInput && 'tensor' in firstInput && firstInput.tensor.dims.length === 5) return '3-D convolution or pooling (wgnn does 1-D and 2-D)';
   if (nodes.some((n) => n.opType === 'BatchNormalization' && (n.attributes.training_mode as { value?: number } | undefined)?.value === 1)) return 'training-mode batch norm';
+  if (nodes.some((n) => n.opType === 'Dropout' && n.inputs[2])) return 'training-mode dropout (random masks)';
   if (nodes.some((n) => n.opType === 'MaxPool' && n.outputs.length > 1 && n.outputs[1])) return 'MaxPool Indices output';
-  if (nodes.some((n) => n.opType === 'Reshape' && (n.attributes.allowzero as { value?: number } | undefined)?.value === 1)) return 'Reshape allowzero (empty tensors)';
-  const arithmetic = new Set(['Add', 'Sub', 'Mul', 'Div']);
+  const arithmetic = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Min', 'Max', 'Sum', 'Mean', 'Neg', 'Abs', 'Sign', 'Reciprocal', 'Floor', 'Ceil', 'Sqrt', 'Exp', 'Log']);
   if (nodes.some((n) => arithmetic.has(n.opType)) && values.some((v) => 'tensor' in v && v.tensor.dtype !== 'float32')) return 'integer arithmetic (wgnn computes in float32)';
   return undefined;
 }
@@ -50,6 +50,7 @@ function hostInput(t: OnnxTensor): Float32Array | Int32Array {
   if (t.dtype === 'float32') return t.data;
   if (t.dtype === 'int32') return t.data;
   if (t.dtype === 'int64') return Int32Array.from(t.data, Number);
+  if (t.dtype === 'bool') return Float32Array.from(t.data);
   throw new Error(`input of type ${t.elemType}`);
 }
 
@@ -59,7 +60,7 @@ function compare(actual: Float32Array, expected: OnnxTensor): string | undefined
   let bad = 0;
   let first = -1;
   for (let i = 0; i < want.length; i++) {
-    const ok = actual[i] === want[i] || Math.abs(actual[i] - want[i]) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(want[i]);
+    const ok = actual[i] === want[i] || (Number.isNaN(actual[i]) && Number.isNaN(want[i])) || Math.abs(actual[i] - want[i]) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(want[i]);
     if (!ok) {
       if (first < 0) first = i;
       bad++;

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { readNpy, writeNpy } from '../../src/cli/npy.ts';
 import { buildModel } from '../../src/onnx/build.ts';
+import { decodeTensor } from '../../src/onnx/decode.ts';
+import { FIXTURE_ROOT, FIXTURES, RELATIVE_BOUND } from '../harness/torch-fixtures.ts';
 import type { OnnxTensor } from '../../src/onnx/model.ts';
 import { TOLERANCE } from '../conformance/runner.ts';
 import { listCases, loadCase } from '../conformance/testdata.ts';
@@ -63,6 +65,37 @@ describe('wgnn run', () => {
       });
     }
   }
+
+  describe('the real PyTorch exports (tests/fixtures/torch)', () => {
+    // Every fixture on WebGPU, and one per family on the CPU reference too; PyTorch's outputs within 2e-3 x max |torch|.
+    const cpuToo = new Set(['lstm_2layer', 'crnn', 'unet_small', 'mobilenet_v3_small', 'convnext_tiny_opset17']);
+    for (const f of FIXTURES) {
+      for (const backend of cpuToo.has(f.name) ? ['webgpu', 'cpu'] : ['webgpu']) {
+        it(`${f.name} on ${backend}`, async (context) => {
+          if (backend === 'webgpu' && inject('nodeGpuHarness').unavailable) context.skip('no WebGPU adapter in Node');
+          const dir = mkdtempSync(join(tmpdir(), 'wgnn-torch-'));
+          const fixture = resolve(import.meta.dirname, '../..', FIXTURE_ROOT, f.name);
+          const args = [join(fixture, 'model.onnx'), '--out', join(dir, 'out'), '--backend', backend];
+          f.data_sets[0].inputs.forEach((input, k) => {
+            const file = join(dir, `${input.name}.npy`);
+            writeFileSync(file, npyOf(decodeTensor(readFileSync(join(fixture, 'test_data_set_0', `input_${k}.pb`)))));
+            args.push('--input', `${input.name}=${file}`);
+          });
+          const { code, stderr } = await wgnn(args);
+          expect(code, stderr).toBe(0);
+          f.data_sets[0].outputs.forEach((output, k) => {
+            const expected = decodeTensor(readFileSync(join(fixture, 'test_data_set_0', `output_${k}.pb`)));
+            const got = readNpy(output.name, readFileSync(join(dir, 'out', `${output.name.replace(/[^\w.-]/g, '_')}.npy`)));
+            expect(got.shape).toEqual(expected.dims);
+            const torch = expected.data as Float32Array;
+            const bound = RELATIVE_BOUND * Math.max(...Array.from(torch, Math.abs));
+            const worst = Math.max(...Array.from(got.data, (g, i) => Math.abs(g - torch[i])));
+            expect(worst, `max |wgnn - torch| of ${output.name}`).toBeLessThanOrEqual(bound);
+          });
+        });
+      }
+    }
+  });
 
   describe('rejects bad models with exit 1 and one line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wgnn-bad-'));

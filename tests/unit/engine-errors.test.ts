@@ -21,6 +21,7 @@ describe('bad input gives clear errors', async () => {
     expect(() => engine.matmul(a, engine.tensor([3, 4]), { transposeA: true })).toThrow(/A \[2, 3\] \(transposed\) and B \[3, 4\]/);
     expect(() => engine.matmul(engine.tensor([3]), b)).toThrow(/A \[3\] must have rank 2/);
     expect(() => engine.matmul(engine.tensor([2, 2, 3]), engine.tensor([3, 3, 4]))).toThrow(/batch dims of A \[2, 2, 3\] and B \[3, 3, 4\] do not broadcast \(2 vs 3\)/);
+    expect(() => engine.matmul(engine.tensor([2, 1, 2, 1, 2, 1, 2, 3]), engine.tensor([1, 2, 1, 2, 1, 2, 3, 2]))).toThrow(/broadcast in a pattern of more than 4 alternating runs/);
     expect(() => engine.matmul(a, engine.tensor([3, 4]), { bias: engine.tensor([3]) })).toThrow(/bias \[3\] does not broadcast to the output matrix \[2, 4\]/);
     expect(() => engine.matmul(a, engine.tensor([3, 4]), { activation: 'swish' as never })).toThrow(/unknown activation 'swish'/);
   });

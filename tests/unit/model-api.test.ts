@@ -68,10 +68,10 @@ describe('model API', async () => {
     validateMemoryPlan(cnn.memory);
     expect(cnn.memory.peakBytes).toBe(cnn.memory.lowerBoundBytes);
     expect(cnn.memory.peakBytes).toBeLessThanOrEqual(cnn.memory.naiveBytes / 2);
-    expect(cnn.fusions).toEqual({ batchNormFolds: 0, activationFusions: 4 });
+    expect(cnn.fusions).toEqual({ batchNormFolds: 0, biasFusions: 0, activationFusions: 4 });
     const res = await cpu.compile(residualBlock()).program([[2, 12, 12, 8]]);
     validateMemoryPlan(res.memory);
-    expect(res.fusions).toEqual({ batchNormFolds: 2, activationFusions: 2 });
+    expect(res.fusions).toEqual({ batchNormFolds: 2, biasFusions: 0, activationFusions: 2 });
     expect(res.steps.map((s) => s.node.op)).toEqual(['conv2d', 'conv2d', 'binary', 'pool2d', 'matmul']);
     expect(res.memory.peakBytes).toBeLessThanOrEqual(res.memory.lowerBoundBytes * 1.1);
   });

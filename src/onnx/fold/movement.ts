@@ -5,7 +5,7 @@ import { WgnnError } from '../../errors.ts';
 import { expandReference, sliceReference, tileReference } from '../../ops/strided-copy/reference.ts';
 import { transposeOp } from '../../ops/transpose/op.ts';
 import { formatShape, normalizeAxis } from '../../shape.ts';
-import { axesArg, reshapeTarget, sliceArgs, splitSizes } from '../args.ts';
+import { axesArg, flattenAxis, reshapeTarget, sliceArgs, splitSizes } from '../args.ts';
 import { elemTypeName } from '../tensor.ts';
 import { input, type Folder, type FoldContext } from './folder.ts';
 import { allocate, elementCount, ELEM_TYPE_OF, integers, kindOf, rowMajorStrides, type HostValue } from './value.ts';
@@ -28,7 +28,7 @@ const reshape: Folder = {
 const flatten: Folder = {
   fold(c) {
     const x = input(c, 0);
-    const axis = normalizeAxis(c.where, c.attrs.int('axis', 1), x.dims.length + 1);
+    const axis = flattenAxis(c.where, c.attrs.int('axis', 1), x.dims.length);
     const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
     return [withDims(x, [size(x.dims.slice(0, axis)), size(x.dims.slice(axis))])];
   },

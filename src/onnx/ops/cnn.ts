@@ -6,7 +6,7 @@ import { resolveActivation } from '../../ops/activation/kinds.ts';
 import { foldBatchNorm } from '../../ops/batch-norm/fold.ts';
 import type { Padding } from '../../ops/conv2d/geometry.ts';
 import type { SymbolicTensor } from '../../model/builder.ts';
-import { describe, floatData, type Attributes, type ImportContext } from '../context.ts';
+import { describe, dimsOf, floatData, type Attributes, type ImportContext } from '../context.ts';
 import type { OnnxNode } from '../model.ts';
 import { optionalInput, requireConstant, type Handler } from './handler.ts';
 
@@ -17,10 +17,9 @@ function spatial2d(ctx: ImportContext, node: OnnxNode): { x: SymbolicTensor; ran
   const r = x.shape.length;
   if (r === 4) return { x, rank: 2, back: (y) => y };
   if (r !== 3) throw new WgnnError(where, `input rank ${r} is not supported (1-D and 2-D only, not 3-D)`);
-  const c = x.shape[2];
-  if (c === null) throw new WgnnError(where, 'needs a known channel count');
-  const x4 = ctx.builder.node('reshape', `${where}/to2d`, [x], { shape: [0, 1, -1, c] })[0];
-  return { x: x4, rank: 1, back: (y) => ctx.builder.node('reshape', `${where}/to1d`, [y], { shape: [0, -1, y.shape[3] ?? -1] })[0] };
+  const [n, length, c] = dimsOf(x);
+  const x4 = ctx.builder.node('reshape', `${where}/to2d`, [x], { shape: [n, 1, length, c] })[0];
+  return { x: x4, rank: 1, back: (y) => ctx.builder.node('reshape', `${where}/to1d`, [y], { shape: [n, dimsOf(y)[2], dimsOf(y)[3]] })[0] };
 }
 
 /** A per-axis attribute for 1-D or 2-D, as the [height, width] pair the ops take. */
@@ -72,17 +71,16 @@ const conv: Handler = (ctx, node, attrs) => {
 };
 
 /** ConvTranspose pads from output_shape or SAME auto_pad (ONNX's formulas), else the pads attribute. */
-function transposePads(where: string, attrs: Attributes, input: (number | null)[], kernel: [number, number], strides: [number, number], dilations: [number, number], outputPadding: [number, number], rank: 1 | 2) {
+function transposePads(where: string, attrs: Attributes, input: number[], kernel: [number, number], strides: [number, number], dilations: [number, number], outputPadding: [number, number], rank: 1 | 2) {
   const auto = attrs.string('auto_pad', 'NOTSET');
   const outputShape = attrs.ints('output_shape');
   if (!outputShape && (auto === 'NOTSET' || auto === 'VALID')) return { padding: auto === 'VALID' ? 'valid' : padding(where, attrs, rank), outputPadding };
   const spatial = input.slice(1, 3);
-  const target = outputShape ? pair(outputShape.slice(-rank), rank, 1) : spatial.map((d, i) => (d ?? NaN) * strides[i]);
+  const target = outputShape ? pair(outputShape.slice(-rank), rank, 1) : spatial.map((d, i) => d * strides[i]);
   const pads = [0, 0, 0, 0];
   const extra: [number, number] = [...outputPadding];
   for (let i = 0; i < 2; i++) {
     const d = spatial[i];
-    if (d === null) throw new WgnnError(where, 'output_shape / SAME padding needs known spatial dims');
     const total = strides[i] * (d - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - target[i];
     if (total < 0) extra[i] += -total;
     const t = Math.max(total, 0);
@@ -101,7 +99,7 @@ const convTranspose: Handler = (ctx, node, attrs) => {
   const kernel: [number, number] = [w.shape[1] ?? 1, w.shape[2] ?? 1];
   const strides = pair(attrs.ints('strides'), rank, 1);
   const dilations = pair(attrs.ints('dilations'), rank, 1);
-  const p = transposePads(where, attrs, x.shape, kernel, strides, dilations, pair(attrs.ints('output_padding'), rank, 0), rank);
+  const p = transposePads(where, attrs, dimsOf(x), kernel, strides, dilations, pair(attrs.ints('output_padding'), rank, 0), rank);
   const bias = optionalInput(node, 2) ? ctx.plain(node, 2) : undefined;
   const out = ctx.builder.node('convTranspose2d', where, [x, w, bias], {
     strides, dilations, padding: p.padding, outputPadding: p.outputPadding, groups: attrs.int('group', 1), activation: resolveActivation(where, 'linear'),

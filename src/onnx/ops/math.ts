@@ -4,8 +4,9 @@ import { WgnnError } from '../../errors.ts';
 import { resolveActivation, type ActivationKind } from '../../ops/activation/kinds.ts';
 import type { BinaryOp } from '../../ops/binary/reference.ts';
 import { sizeOf } from '../../shape.ts';
-import { channelsLastAxis, describe, floatData, toChannelsLast, type Attributes, type ImportContext } from '../context.ts';
-import type { OnnxNode } from '../model.ts';
+import type { SymbolicTensor } from '../../model/builder.ts';
+import { channelsLastAxis, describe, dimsOf, floatData, toChannelsLast, type Attributes, type ImportContext } from '../context.ts';
+import type { OnnxNode, OnnxTensor } from '../model.ts';
 import { optionalInput, requireConstant, type Handler } from './handler.ts';
 
 function unary(kind: ActivationKind, params?: (a: import('../context.ts').Attributes) => { alpha?: number; beta?: number }): Handler {
@@ -46,9 +47,21 @@ function legacyOperand(ctx: ImportContext, node: OnnxNode, attrs: Attributes, op
   return { tensor: ctx.builder.node('reshape', `${describe(node)}/legacy_broadcast`, [ctx.plain(node, 1)], { shape })[0], layout: 'plain' as const };
 }
 
-function binary(op: BinaryOp): Handler {
+/** Comparisons of integer tensors (ids, lengths) run in float32, exact up to 2^24; arithmetic stays float-only. */
+const COMPARES = new Set<BinaryOp>(['equal', 'less', 'greater', 'lessOrEqual', 'greaterOrEqual']);
+
+function asFloat(ctx: ImportContext, where: string, x: SymbolicTensor): SymbolicTensor {
+  return x.dtype === 'int32' ? ctx.builder.node('cast', `${where}/float`, [x], { to: 'float32' })[0] : x;
+}
+
+export function binary(op: BinaryOp): Handler {
   return (ctx, node, attrs) => {
     const where = describe(node);
+    if (COMPARES.has(op) && [0, 1].some((i) => ctx.get(node, i).tensor.dtype === 'int32')) {
+      const [a, b] = [0, 1].map((i) => asFloat(ctx, where, ctx.plain(node, i)));
+      ctx.define(node.outputs[0], ctx.builder.node('binary', where, [a, b], { op })[0]);
+      return;
+    }
     const a = ctx.get(node, 0);
     const b = legacyOperand(ctx, node, attrs, op);
     if (b !== ctx.get(node, 1)) {
@@ -91,12 +104,10 @@ function softmax(log: boolean): Handler {
     }
     // Before opset 13 the input is coerced to 2-D at `axis` and normalized over the whole second part.
     const plain = ctx.plain(node, 0);
-    const s = plain.shape;
-    const inner = s.slice(axis);
-    if (inner.some((d) => d === null) || s.filter((d) => d === null).length > 1) throw new WgnnError(where, `needs known dims from axis ${axis} on, got [${s.map((d) => d ?? '?')}]`);
-    const flat = ctx.builder.node('reshape', `${where}/2d`, [plain], { shape: [-1, sizeOf(inner as number[])] })[0];
+    const s = dimsOf(plain);
+    const flat = ctx.builder.node('reshape', `${where}/2d`, [plain], { shape: [-1, sizeOf(s.slice(axis))] })[0];
     const y = ctx.builder.node('softmax', where, [flat], { axis: 1, log })[0];
-    ctx.define(node.outputs[0], ctx.builder.node('reshape', `${where}/back`, [y], { shape: s.map((d) => d ?? -1) })[0]);
+    ctx.define(node.outputs[0], ctx.builder.node('reshape', `${where}/back`, [y], { shape: s })[0]);
   };
 }
 
@@ -109,9 +120,10 @@ const gemm: Handler = (ctx, node, attrs) => {
   const transposeB = attrs.int('transB', 0) === 1;
   const a = ctx.plain(node, 0);
   const bConst = ctx.constant(node.inputs[1]);
-  const b = bConst && alpha !== 1 ? ctx.hostConstant(`${where}/B*alpha`, bConst.dims, floatData(where, bConst).map((v) => v * alpha)) : ctx.plain(node, 1);
+  const scaled = (t: OnnxTensor, by: number) => ctx.derived.get(t, `scaled ${by}`, () => floatData(where, t).map((v) => v * by));
+  const b = bConst && alpha !== 1 ? ctx.hostConstant(`${where}/B*alpha`, bConst.dims, scaled(bConst, alpha)) : ctx.plain(node, 1);
   const cConst = optionalInput(node, 2) ? ctx.constant(node.inputs[2]) : undefined;
-  const bias = cConst && beta !== 0 ? ctx.hostConstant(`${where}/C*beta`, cConst.dims, floatData(where, cConst).map((v) => v * beta)) : undefined;
+  const bias = cConst && beta !== 0 ? ctx.hostConstant(`${where}/C*beta`, cConst.dims, beta === 1 ? floatData(where, cConst) : scaled(cConst, beta)) : undefined;
   const linear = resolveActivation(where, 'linear');
   let y = ctx.builder.node('matmul', where, [a, b, bias], { transposeA, transposeB, activation: linear })[0];
   if (!bConst && alpha !== 1) y = ctx.builder.node('binary', `${where}/alpha`, [y, ctx.hostConstant(`${where}/alpha`, [1], Float32Array.of(alpha))], { op: 'mul' })[0];
@@ -133,10 +145,9 @@ const matmul: Handler = (ctx, node) => {
   if (bVector) b = ctx.builder.node('reshape', `${where}/column`, [b], { shape: [-1, 1] })[0];
   let y = ctx.builder.node('matmul', where, [a, b], { transposeA: false, transposeB: false, activation: resolveActivation(where, 'linear') })[0];
   if (aVector || bVector) {
-    const s = y.shape;
+    const s = dimsOf(y);
     const keep = s.filter((_, i) => !((aVector && i === s.length - 2) || (bVector && i === s.length - 1)));
-    if (keep.filter((d) => d === null).length > 1) throw new WgnnError(where, 'a 1-D operand with several unknown dims is not supported');
-    y = ctx.builder.node('reshape', `${where}/squeeze`, [y], { shape: keep.map((d) => d ?? -1) })[0];
+    y = ctx.builder.node('reshape', `${where}/squeeze`, [y], { shape: keep })[0];
   }
   ctx.define(node.outputs[0], y);
 };

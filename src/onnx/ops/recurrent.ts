@@ -6,7 +6,7 @@ import { lowerRecurrent } from '../../model/recurrent-lowering.ts';
 import type { RecurrentActivation } from '../../ops/recurrent/activations.ts';
 import type { CellKind } from '../../ops/recurrent/layout.ts';
 import type { RecurrentDirection } from '../../ops/recurrent/reference-common.ts';
-import { describe, floatData, intValues, type Attributes, type ImportContext } from '../context.ts';
+import { describe, dimsOf, floatData, intValues, type Attributes, type ImportContext } from '../context.ts';
 import type { OnnxNode, OnnxTensor } from '../model.ts';
 import { optionalInput, requireConstant, type Handler } from './handler.ts';
 
@@ -41,9 +41,9 @@ function recurrent(cell: CellKind): Handler {
     let lengths;
     if (optionalInput(node, 4)) {
       const lens = intValues(where, requireConstant(ctx, node, 4, 'sequence_lens'));
-      const T = x.shape[batchMajor ? 1 : 0];
-      const bad = lens.find((l) => !Number.isInteger(l) || l < 1 || (T !== null && l > T));
-      if (bad !== undefined) throw new WgnnError(where, `sequence length ${bad} is outside [1, ${T ?? 'T'}]`);
+      const T = dimsOf(x)[batchMajor ? 1 : 0];
+      const bad = lens.find((l) => !Number.isInteger(l) || l < 1 || l > T);
+      if (bad !== undefined) throw new WgnnError(where, `sequence length ${bad} is outside [1, ${T}]`);
       lengths = ctx.hostConstant(`${where}/sequence_lens`, [lens.length], Int32Array.from(lens));
     }
     const lowered = lowerRecurrent(

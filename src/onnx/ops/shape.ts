@@ -6,20 +6,21 @@ import type { SymbolicShape, SymbolicTensor } from '../../model/builder.ts';
 import { sizeOf } from '../../shape.ts';
 import { channelsLastAxis, describe, floatData, intValues, toChannelsLast, type ImportContext } from '../context.ts';
 import type { OnnxNode, OnnxTensor } from '../model.ts';
-import { axesArg, reshapeTarget, sliceArgs, splitSizes } from '../args.ts';
+import { axesArg, flattenAxis, reshapeTarget, sliceArgs, splitSizes } from '../args.ts';
 import type { SliceAxis } from '../../ops/strided-copy/reference.ts';
 import { normalizeAxis } from '../../shape.ts';
 import { argReader, optionalInput, requireConstant, type Handler } from './handler.ts';
 
+/** A view of x with these dims (all known: a 0 is an empty dim). */
 function reshapeTo(ctx: ImportContext, name: string, x: SymbolicTensor, shape: number[]): SymbolicTensor {
-  return ctx.builder.node('reshape', name, [x], { shape })[0];
+  return ctx.builder.node('reshape', name, [x], { shape, allowZero: true })[0];
 }
 
 const normalize = (a: number, r: number) => (a < 0 ? a + r : a);
 
 const flatten: Handler = (ctx, node, attrs) => {
   const dims = ctx.onnxShape(node, 0);
-  const axis = normalizeAxis(describe(node), attrs.int('axis', 1), dims.length + 1);
+  const axis = flattenAxis(describe(node), attrs.int('axis', 1), dims.length);
   ctx.define(node.outputs[0], reshapeTo(ctx, describe(node), ctx.plain(node, 0), [sizeOf(dims.slice(0, axis)), sizeOf(dims.slice(axis))]));
 };
 
@@ -38,7 +39,13 @@ const transpose: Handler = (ctx, node, attrs) => {
   const perm = attrs.ints('perm') ?? Array.from({ length: r }, (_, i) => r - 1 - i);
   // On a channels-last tensor, compose with the layout's own permutation: one transpose, not two.
   const layout = x.layout === 'channelsLast' ? toChannelsLast(r) : Array.from({ length: r }, (_, i) => i);
-  ctx.define(node.outputs[0], ctx.transpose(where, x.tensor, perm.map((a) => layout.indexOf(normalize(a, r)))));
+  const plainPerm = perm.map((a) => layout.indexOf(normalize(a, r)));
+  const isIdentity = (p: number[]) => p.every((a, i) => a === i);
+  // A transpose that only relabels the layout moves no data (ConvNeXt's NCHW <-> NHWC around its
+  // LayerNorms): the result is the input, in ONNX layout or channels-last.
+  if (isIdentity(plainPerm)) return ctx.define(node.outputs[0], x.tensor, 'plain');
+  if (r >= 3 && isIdentity(toChannelsLast(r).map((a) => plainPerm[a]))) return ctx.define(node.outputs[0], x.tensor, 'channelsLast');
+  ctx.define(node.outputs[0], ctx.transpose(where, x.tensor, plainPerm));
 };
 
 const squeeze: Handler = (ctx, node, attrs) => {
@@ -111,9 +118,21 @@ const concat: Handler = (ctx, node, attrs) => {
 };
 
 const identity: Handler = (ctx, node) => {
-  if (node.opType === 'Dropout' && node.outputs[1]) throw new WgnnError(describe(node), 'the mask output of Dropout is not supported (inference only)');
   const v = ctx.get(node, 0);
   ctx.define(node.outputs[0], v.tensor, v.layout);
+};
+
+/** Dropout at inference: the identity, and a mask (when asked for) that keeps every element. */
+const dropout: Handler = (ctx, node, attrs) => {
+  const where = describe(node);
+  const training = optionalInput(node, 2) ? intValues(where, requireConstant(ctx, node, 2, 'training_mode'))[0] : 0;
+  if (training) throw new WgnnError(where, 'training mode (a random mask) is not supported; export the model in eval mode');
+  identity(ctx, node, attrs);
+  const mask = node.outputs[1];
+  if (mask) {
+    const dims = ctx.onnxShape(node, 0);
+    ctx.constants.set(mask, { name: mask, dims, dtype: 'bool', elemType: 'bool', data: new Uint8Array(sizeOf(dims)).fill(1) });
+  }
 };
 
 const constant: Handler = (ctx, node, attrs) => {
@@ -189,7 +208,7 @@ export const SHAPE_HANDLERS: Record<string, Handler> = {
   Unsqueeze: unsqueeze,
   Concat: concat,
   Identity: identity,
-  Dropout: identity,
+  Dropout: dropout,
   Constant: constant,
   Gather: gather,
   Pad: pad,

@@ -18,6 +18,20 @@ export const ACTIVATIONS = {
   // clip(min = alpha, max = beta); the defaults leave values unchanged.
   clip: { code: 11, alpha: -3.4028234663852886e38, beta: 3.4028234663852886e38 },
   gelu: { code: 12, alpha: 0, beta: 0 }, // exact form: 0.5 x (1 + erf(x / sqrt 2))
+  hardSwish: { code: 13, alpha: 0, beta: 0 }, // x * hardSigmoid(x) with ONNX's alpha 1/6, beta 1/2
+  mish: { code: 14, alpha: 0, beta: 0 }, // x * tanh(softplus(x))
+  // Unary math (ONNX Erf, Sqrt, Exp, Log, Neg, Abs, Reciprocal, Floor, Ceil, Not): elementwise ops
+  // that fuse into a producer's epilogue the same way.
+  erf: { code: 15, alpha: 0, beta: 0 },
+  sqrt: { code: 16, alpha: 0, beta: 0 },
+  exp: { code: 17, alpha: 0, beta: 0 },
+  log: { code: 18, alpha: 0, beta: 0 },
+  neg: { code: 19, alpha: 0, beta: 0 },
+  abs: { code: 20, alpha: 0, beta: 0 },
+  reciprocal: { code: 21, alpha: 0, beta: 0 },
+  floor: { code: 22, alpha: 0, beta: 0 },
+  ceil: { code: 23, alpha: 0, beta: 0 },
+  not: { code: 24, alpha: 0, beta: 0 }, // logical not of booleans held as 0 and 1: 1 where x is 0
 } as const;
 
 export type ActivationKind = keyof typeof ACTIVATIONS;

@@ -38,6 +38,18 @@ export function applyActivation(x: number, act: ResolvedActivation): number {
     case 'softsign': return x / (1 + Math.abs(x));
     case 'clip': return Math.min(Math.max(x, alpha), beta);
     case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'hardSwish': return x * Math.min(Math.max(x / 6 + 0.5, 0), 1);
+    case 'mish': return x * Math.tanh(Math.log1p(Math.exp(x)));
+    case 'erf': return erf(x);
+    case 'sqrt': return Math.sqrt(x);
+    case 'exp': return Math.exp(x);
+    case 'log': return Math.log(x);
+    case 'neg': return -x;
+    case 'abs': return Math.abs(x);
+    case 'reciprocal': return 1 / x;
+    case 'floor': return Math.floor(x);
+    case 'ceil': return Math.ceil(x);
+    case 'not': return x === 0 ? 1 : 0;
   }
 }
 

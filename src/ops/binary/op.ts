@@ -1,4 +1,5 @@
-// Broadcasting binary ops add, sub, mul, div (shaders/binary.wgsl): NumPy broadcasting up to rank 8.
+// Broadcasting binary ops (shaders/binary.wgsl): arithmetic, prelu, pow, max, min, mod, comparisons
+// and logic (booleans as 0 and 1), NumPy broadcasting up to rank 8.
 import binaryWgsl from '../../../shaders/binary.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../../shape.ts';
@@ -10,7 +11,10 @@ import { activationReference } from '../activation/reference.ts';
 export type { BinaryOp };
 
 const SHADER = { name: 'binary.wgsl', code: binaryWgsl };
-const OP_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, prelu: 4 };
+const OP_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, prelu: 4, pow: 5, max: 6, min: 7, mod: 8,
+  equal: 9, less: 10, greater: 11, lessOrEqual: 12, greaterOrEqual: 13, and: 14, or: 15, xor: 16,
+};
 const MAX_RANK = 8;
 const WG_SIZE = 256;
 

@@ -1,8 +1,16 @@
 // CPU reference of the broadcasting binary ops: out[i] = a[ia] (op) b[ib], NumPy broadcasting.
 import type { HostTensor } from '../host-tensor.ts';
 
-/** prelu(x, slope) = x >= 0 ? x : slope * x (ONNX PRelu, the slope broadcast to x). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'prelu';
+/**
+ * prelu(x, slope) = x >= 0 ? x : slope * x (ONNX PRelu, the slope broadcast to x); mod is C's
+ * fmod (the sign of x, ONNX Mod with fmod = 1); comparisons and logic give booleans as 0 and 1,
+ * and logic reads any nonzero value as true.
+ */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'prelu' | 'pow' | 'max' | 'min' | 'mod'
+  | 'equal' | 'less' | 'greater' | 'lessOrEqual' | 'greaterOrEqual' | 'and' | 'or' | 'xor';
+
+export const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'prelu', 'pow', 'max', 'min', 'mod', 'equal', 'less', 'greater', 'lessOrEqual', 'greaterOrEqual', 'and', 'or', 'xor'];
 
 function apply(op: BinaryOp, x: number, y: number): number {
   switch (op) {
@@ -11,6 +19,18 @@ function apply(op: BinaryOp, x: number, y: number): number {
     case 'mul': return x * y;
     case 'div': return x / y;
     case 'prelu': return x >= 0 ? x : x * y;
+    case 'pow': return x ** y;
+    case 'max': return Math.max(x, y);
+    case 'min': return Math.min(x, y);
+    case 'mod': return x % y;
+    case 'equal': return Number(x === y);
+    case 'less': return Number(x < y);
+    case 'greater': return Number(x > y);
+    case 'lessOrEqual': return Number(x <= y);
+    case 'greaterOrEqual': return Number(x >= y);
+    case 'and': return Number(x !== 0 && y !== 0);
+    case 'or': return Number(x !== 0 || y !== 0);
+    case 'xor': return Number((x !== 0) !== (y !== 0));
   }
 }
 

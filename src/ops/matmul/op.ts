@@ -50,6 +50,24 @@ function batchStrides(shape: number[], rank: number, matrixSize: number): number
   return strides;
 }
 
+/**
+ * The batch dims the kernel walks: the output's, with each operand's strides, after dropping dims
+ * of 1 and merging neighbours that both operands step through contiguously (or both broadcast),
+ * so that any rank fits the kernel's MAX_BATCH_RANK dims unless the broadcast pattern alternates.
+ */
+function kernelBatch(aShape: number[], bShape: number[], outBatch: number[], aMatrix: number, bMatrix: number) {
+  const aStrides = batchStrides(aShape, outBatch.length, aMatrix);
+  const bStrides = batchStrides(bShape, outBatch.length, bMatrix);
+  const dims: { size: number; a: number; b: number }[] = [];
+  outBatch.forEach((size, i) => {
+    if (size === 1) return;
+    const last = dims.at(-1);
+    if (last && last.a === aStrides[i] * size && last.b === bStrides[i] * size) Object.assign(last, { size: last.size * size, a: aStrides[i], b: bStrides[i] });
+    else dims.push({ size, a: aStrides[i], b: bStrides[i] });
+  });
+  return { batchShape: dims.map((d) => d.size), aBatchStrides: dims.map((d) => d.a), bBatchStrides: dims.map((d) => d.b) };
+}
+
 /** The bias may be [], [1], [N], [1, N], [M, 1] or [M, N]; returns its (row, column) strides. */
 function biasStrides(where: string, bias: TensorSpec, M: number, N: number): [number, number] {
   const s = bias.shape;
@@ -69,9 +87,7 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
     if (!a || !b) throw new WgnnError(where, 'needs two inputs');
     for (const [name, t] of [['A', a], ['B', b]] as const) {
       if (t.dtype !== 'float32') throw new WgnnError(where, `${name} must be float32, got ${t.dtype}`);
-      if (t.shape.length < 2 || t.shape.length > 2 + MAX_BATCH_RANK) {
-        throw new WgnnError(where, `${name} ${formatShape(t.shape)} must have rank 2..${2 + MAX_BATCH_RANK} ([...batch, rows, cols])`);
-      }
+      if (t.shape.length < 2) throw new WgnnError(where, `${name} ${formatShape(t.shape)} must have rank 2 or more ([...batch, rows, cols])`);
     }
     const [M, Ka] = matrixDims(a.shape, attrs.transposeA);
     const [Kb, N] = matrixDims(b.shape, attrs.transposeB);
@@ -82,6 +98,9 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
       );
     }
     const batch = broadcastBatch(where, a.shape, b.shape);
+    if (kernelBatch(a.shape, b.shape, batch, M * Ka, Kb * N).batchShape.length > MAX_BATCH_RANK) {
+      throw new WgnnError(where, `the batch dims of A ${formatShape(a.shape)} and B ${formatShape(b.shape)} broadcast in a pattern of more than ${MAX_BATCH_RANK} alternating runs`);
+    }
     if (bias) {
       if (bias.dtype !== 'float32') throw new WgnnError(where, `bias must be float32, got ${bias.dtype}`);
       biasStrides(where, bias, M, N);
@@ -93,7 +112,7 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
     if (sizeOf(out.shape) === 0) return { scratchBytes: [], dispatches: [] };
     const [M, K] = matrixDims(a!.shape, attrs.transposeA);
     const N = matrixDims(b!.shape, attrs.transposeB)[1];
-    const batchShape = out.shape.slice(0, -2);
+    const batch = kernelBatch(a!.shape, b!.shape, out.shape.slice(0, -2), M * K, K * N);
     const [strideM, strideN] = bias ? biasStrides('matmul', bias, M, N) : [0, 0];
     const dispatch = gemmDispatch(
       'matmul',
@@ -104,9 +123,7 @@ export const matmulOp: OpDefinition<MatmulAttrs> = {
         lda: a!.shape[a!.shape.length - 1],
         ldb: b!.shape[b!.shape.length - 1],
         ldc: N,
-        batchShape,
-        aBatchStrides: batchStrides(a!.shape, batchShape.length, M * K),
-        bBatchStrides: batchStrides(b!.shape, batchShape.length, K * N),
+        ...batch,
         outBatchStride: M * N,
         outOffset: 0,
         bias: bias && { strideZ: 0, strideM, strideN },

@@ -2,14 +2,14 @@
 // seeded grid of configurations (kernel 1..7 non-square, stride 1..3, dilation 1..3, asymmetric
 // pads, groups 1 / divisor / depthwise, channels not multiples of 4, batch 1 and 3, odd sizes)
 // plus hand-picked edges, each run with every applicable variant forced.
-import { ACTIVATIONS, type ActivationKind } from '../../../src/index.ts';
+import type { ActivationKind } from '../../../src/index.ts';
 import { resolveActivation } from '../../../src/ops/activation/kinds.ts';
 import { convOutputSize, resolvePads, type Padding } from '../../../src/ops/conv2d/geometry.ts';
 import { CONV2D_VARIANTS, type Conv2dVariant } from '../../../src/ops/conv2d/op.ts';
 import { conv2dReference } from '../../../src/ops/conv2d/reference.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
-import { product, type GpuCase } from './case.ts';
+import { EPILOGUE_ACTIVATIONS, product, type GpuCase } from './case.ts';
 
 interface ConvConfig {
   batch: number;
@@ -69,7 +69,6 @@ function convCase(c: ConvConfig, variant: Conv2dVariant, im2colMaxBytes?: number
   };
 }
 
-const ACTIVATION_KINDS = Object.keys(ACTIVATIONS) as ActivationKind[];
 
 /** A seeded sample of the configuration grid; resampled until the output is at least 1x1. */
 function sampledConfigs(count: number): ConvConfig[] {
@@ -91,7 +90,7 @@ function sampledConfigs(count: number): ConvConfig[] {
       dilations: [rng.int(1, 3), rng.int(1, 3)],
       padding: rng.next() < 0.2 ? (rng.next() < 0.5 ? 'same' : 'same-lower') : [rng.int(0, 3), rng.int(0, 3), rng.int(0, 3), rng.int(0, 3)],
       groups,
-      activation: ACTIVATION_KINDS[rng.int(0, ACTIVATION_KINDS.length - 1)],
+      activation: EPILOGUE_ACTIVATIONS[rng.int(0, EPILOGUE_ACTIVATIONS.length - 1)],
       bias: rng.next() < 0.7,
     };
     const [oh, ow] = outputSize(c);

@@ -15,6 +15,8 @@ import { simpleRnnCases } from './recurrent-rnn.ts';
 import { recurrentLayerCases } from './recurrent-layers.ts';
 import { stridedCopyCases } from './strided-copy.ts';
 import { resizeCases } from './resize.ts';
+import { whereCastCases } from './where-cast.ts';
+import { torchFixtureCases } from './torch-fixtures.ts';
 import { reduceCases } from './reduce.ts';
 import { normalizationCases } from './normalization.ts';
 
@@ -34,6 +36,8 @@ export const SUITES: Record<string, GpuCase[]> = {
   recurrentLayers: recurrentLayerCases,
   stridedCopy: stridedCopyCases,
   resize: resizeCases,
+  whereCast: whereCastCases,
+  torchFixtures: torchFixtureCases,
   reduce: reduceCases,
   normalization: normalizationCases,
 };
