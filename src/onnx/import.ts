@@ -86,7 +86,8 @@ function checkOps(model: OnnxModel, opset: number): void {
     const where = `${describe(node)} [opset ${opset}]`;
     if (node.domain !== '' && node.domain !== 'ai.onnx') throw new WgnnError(where, `op domain '${node.domain}' is not supported (only the default ONNX domain)`);
     if (!Object.hasOwn(HANDLERS, node.opType) && !Object.hasOwn(FOLDERS, node.opType)) {
-      throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}; on shapes only: ${SHAPE_ONLY_ONNX_OPS.join(', ')}`);
+      const shapesOnly = SHAPE_ONLY_ONNX_OPS.length ? `; on shapes only: ${SHAPE_ONLY_ONNX_OPS.join(', ')}` : '';
+      throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}${shapesOnly}`);
     }
   }
 }

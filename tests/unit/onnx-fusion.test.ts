@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, loadOnnx } from '../../src/index.ts';
+import { attr, buildModel } from '../../src/onnx/build.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/torch');
 
@@ -31,5 +32,21 @@ describe('fusions on real PyTorch exports', () => {
     const kinds = program.steps.map((s) => `${s.node.op}:${activationOf(s.node.attrs) ?? ''}`);
     expect(kinds.filter((k) => k === 'activation:hardSwish')).toEqual([]);
     expect(kinds.filter((k) => k === 'conv2d:hardSwish').length).toBeGreaterThan(3);
+  });
+
+  it('tf2onnx\'s NHWC input: the Transpose to NCHW before a convolution is a view, not a copy', async () => {
+    const engine = await createEngine({ backend: 'cpu' });
+    const model = buildModel({
+      inputs: [{ name: 'input_1', shape: ['N', 6, 6, 3] }],
+      outputs: [{ name: 'y' }],
+      initializers: [{ name: 'w', dims: [4, 3, 3, 3], data: new Float32Array(108).fill(0.5) }],
+      nodes: [
+        { opType: 'Transpose', inputs: ['input_1'], outputs: ['nchw'], attributes: { perm: attr.ints([0, 3, 1, 2]) } },
+        { opType: 'Conv', inputs: ['nchw', 'w'], outputs: ['c'] },
+        { opType: 'Transpose', inputs: ['c'], outputs: ['y'], attributes: { perm: attr.ints([0, 2, 3, 1]) } },
+      ],
+    });
+    const program = await engine.compile(await loadOnnx(model)).program([[2, 6, 6, 3]]);
+    expect(program.steps.map((s) => s.node.op)).toEqual(['conv2d']);
   });
 });

@@ -1,12 +1,13 @@
 // ONNX elementwise ops beyond the activations and the four arithmetic ones: the unary math ops
 // (activation kinds, so they fuse into a producer's epilogue), HardSwish and Mish, Pow, Mod,
 // comparisons and logic (booleans are float 0 and 1 inside wgnn), the variadic Min, Max, Sum and
-// Mean (chains of binary nodes), Where, and Cast on tensor data.
+// Mean (chains of binary nodes), Where, and Cast and CastLike on tensor data.
 import { WgnnError } from '../../errors.ts';
 import { resolveActivation, type ActivationKind } from '../../ops/activation/kinds.ts';
 import type { CastTarget } from '../../ops/cast/reference.ts';
 import type { BinaryOp } from '../../ops/binary/reference.ts';
-import { describe } from '../context.ts';
+import { describe, type ImportContext } from '../context.ts';
+import type { OnnxElemType, OnnxNode } from '../model.ts';
 import { kindOf } from '../fold/value.ts';
 import { elemTypeName } from '../tensor.ts';
 import type { Handler } from './handler.ts';
@@ -61,9 +62,19 @@ const where: Handler = (ctx, node) => {
 };
 
 /** Cast: floats of any width are float32 inside wgnn, integers int32, booleans float 0/1. */
-const cast: Handler = (ctx, node, attrs) => {
+const cast: Handler = (ctx, node, attrs) => castTo(ctx, node, elemTypeName(attrs.int('to', 1), describe(node)));
+
+/** CastLike: Cast to the type of input 1, which the ONNX graph declares (a constant's, or a folded value's). */
+const castLike: Handler = (ctx, node) => {
+  const like = ctx.constant(node.inputs[1]);
+  const target = like ? like.elemType : ctx.get(node, 1).tensor.dtype;
+  castTo(ctx, node, target);
+};
+
+/** wgnn's dtypes are ONNX element type names too (float32, int32). */
+function castTo(ctx: ImportContext, node: OnnxNode, elemType: OnnxElemType): void {
   const name = describe(node);
-  const kind = kindOf(name, elemTypeName(attrs.int('to', 1), name));
+  const kind = kindOf(name, elemType);
   const to: CastTarget = kind === 'float' ? 'float32' : kind === 'int' ? 'int32' : 'bool';
   const x = ctx.get(node, 0);
   if ((to === 'float32' && x.tensor.dtype === 'float32') || (to === 'int32' && x.tensor.dtype === 'int32')) {
@@ -71,7 +82,7 @@ const cast: Handler = (ctx, node, attrs) => {
     return;
   }
   ctx.define(node.outputs[0], ctx.builder.node('cast', name, [x.tensor], { to })[0], x.layout);
-};
+}
 
 export const ELEMENTWISE_HANDLERS: Record<string, Handler> = {
   HardSwish: hardSwish,
@@ -102,4 +113,5 @@ export const ELEMENTWISE_HANDLERS: Record<string, Handler> = {
   Mean: variadic('add', true),
   Where: where,
   Cast: cast,
+  CastLike: castLike,
 };
