@@ -53,6 +53,24 @@ function absorb(program: Program, first: GraphNode, second: GraphNode): void {
   program.nodes = program.nodes.filter((n) => n !== second);
 }
 
+/**
+ * Folded weights by the arrays they came from: every signature's plan of a model folds the same
+ * batch norm, and must get the same arrays back (the compiled model uploads each array once).
+ */
+const foldedByArrays = new WeakMap<object, unknown>();
+const NO_BIAS = {};
+
+function memoized<T>(keys: object[], make: () => T): T {
+  let level: WeakMap<object, unknown> = foldedByArrays;
+  for (const key of keys.slice(0, -1)) {
+    if (!level.has(key)) level.set(key, new WeakMap());
+    level = level.get(key) as WeakMap<object, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (!level.has(last)) level.set(last, make());
+  return level.get(last) as T;
+}
+
 function foldBatchNorm(program: Program, node: GraphNode): boolean {
   if (node.op !== 'conv2d' && node.op !== 'matmul') return false;
   const attrs = node.attrs as { activation: ResolvedActivation; transposeB?: boolean };
@@ -66,8 +84,10 @@ function foldBatchNorm(program: Program, node: GraphNode): boolean {
   const weightShape = program.specs.get(weightId)!.shape;
   if (!weights.data || (bias && (!bias.data || program.specs.get(bias.id)!.shape.join() !== `${C}`)) || !scale || !shift || weightShape.at(-1) !== C) return false;
   const w = weights.data as Float32Array;
-  const folded = w.map((v, i) => v * scale[i % C]);
-  const newBias = new Float32Array(C).map((_, c) => ((bias?.data as Float32Array | undefined)?.[c] ?? 0) * scale[c] + shift[c]);
+  const { folded, newBias } = memoized([w, scale, shift, bias?.data ?? NO_BIAS], () => ({
+    folded: w.map((v, i) => v * scale[i % C]),
+    newBias: new Float32Array(C).map((_, c) => ((bias?.data as Float32Array | undefined)?.[c] ?? 0) * scale[c] + shift[c]),
+  }));
   node.inputs = [node.inputs[0], addConstant(program, `${weights.name}*${bn.name}`, weightShape, folded), addConstant(program, `${bn.name}:bias`, [C], newBias)];
   node.attrs = { ...(node.attrs as object), activation: (bn.attrs as { activation: ResolvedActivation }).activation };
   absorb(program, node, bn);

@@ -64,17 +64,15 @@ export function recurrentNode(
   return { attrs, yH: outputs[out.h], yC: out.c === undefined ? undefined : outputs[out.c], y: out.y === undefined ? undefined : outputs[out.y] };
 }
 
-/** Converts the weights, adds them as constants, and adds the node. */
+/** Adds weights converted by canonicalRecurrent as constants, and the node. */
 export function lowerRecurrent(
   builder: GraphBuilder,
   name: string,
-  cell: CellKind,
-  spec: RecurrentWeightsSpec,
+  { info, constants }: ReturnType<typeof canonicalRecurrent>,
   x: SymbolicTensor,
   options: Omit<LstmOptions, 'initialH' | 'initialC' | 'sequenceLens'>,
   inputs: GraphRecurrentInputs = {},
 ): RecurrentLowering {
-  const { info, constants } = canonicalRecurrent(name, cell, spec);
   const ids = {
     input: builder.constant(`${name}/input_weights`, constants.input.shape, constants.input.data),
     bias: builder.constant(`${name}/bias`, constants.bias.shape, constants.bias.data),

@@ -27,16 +27,19 @@ export function channelsLastAxis(a: number, r: number): number {
 }
 
 /**
- * Host arrays derived from a model's constants (weights re-laid-out, converted, scaled), kept
+ * Host arrays derived from a model's constants (weights re-laid-out, converted, folded), kept
  * across the graphs of its input signatures: each signature's graph then shares the same arrays,
- * which the compiled model uploads once. Keyed by the source tensor object and what was done.
+ * which the compiled model uploads once (its GPU weights are keyed by array). Keyed by the source
+ * tensor's data array, which stays the same when the tensor object around it is re-made, and by
+ * what was done to it.
  */
 export class DerivedConstants {
   private readonly bySource = new WeakMap<object, Map<string, unknown>>();
 
-  get<T>(source: object, key: string, make: () => T): T {
-    let entries = this.bySource.get(source);
-    if (!entries) this.bySource.set(source, (entries = new Map()));
+  get<T>(source: OnnxTensor | object, key: string, make: () => T): T {
+    const data = 'data' in source && typeof source.data === 'object' ? source.data : source;
+    let entries = this.bySource.get(data);
+    if (!entries) this.bySource.set(data, (entries = new Map()));
     if (!entries.has(key)) entries.set(key, make());
     return entries.get(key) as T;
   }
@@ -47,6 +50,10 @@ export class ImportContext {
   private readonly values = new Map<string, Imported>();
   /** Values known on the host: initializers, Constant nodes, and what folding computed. */
   readonly constants = new Map<string, OnnxTensor>();
+  /** ONNX values of type bool that live on the GPU (as float 0 and 1, so their dtype cannot tell). */
+  readonly booleans = new Set<string>();
+  /** Elements folded on the host so far (fold/: capped per signature). */
+  foldedElements = 0;
 
   constructor(
     readonly opset: number,
@@ -111,6 +118,7 @@ export class ImportContext {
   /** A transpose, or a view when it moves only dims of 1 (NCHW <-> NHWC of a 1x1 map, say). */
   transpose(name: string, x: SymbolicTensor, perm: number[]): SymbolicTensor {
     const dims = dimsOf(x);
+    transposeOp.infer(name, [{ shape: dims, dtype: x.dtype }], { perm });
     const moved = perm.filter((a) => dims[a] !== 1);
     if (moved.every((a, i) => i === 0 || a > moved[i - 1])) return this.builder.node('reshape', name, [x], { shape: perm.map((a) => dims[a]) })[0];
     return this.builder.node('transpose', name, [x], { perm })[0];
@@ -124,7 +132,7 @@ export class ImportContext {
 
   /** A constant permuted on the host: out.shape[d] = shape[perm[d]]. */
   permutedConstant(name: string, t: OnnxTensor, perm: number[]): SymbolicTensor {
-    const out = this.derived.get(t, `permuted ${perm}`, () => transposeOp.reference([{ shape: t.dims, data: floatData(name, t) }], { perm })[0]);
+    const out = this.derived.get(t, `permuted [${t.dims}] by [${perm}]`, () => transposeOp.reference([{ shape: t.dims, data: floatData(name, t) }], { perm })[0]);
     return this.hostConstant(name, out.shape, out.data);
   }
 

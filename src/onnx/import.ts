@@ -10,7 +10,7 @@ import { Graph, type ValueId } from '../graph/ir.ts';
 import type { DType } from '../tensor-spec.ts';
 import { Attributes, DerivedConstants, describe, ImportContext } from './context.ts';
 import { decodeModel } from './decode.ts';
-import { FOLDERS, HOST_ONLY_OPS, tryFold } from './fold/index.ts';
+import { HOST_ONLY_OPS, tryFold } from './fold/index.ts';
 import type { OnnxModel, OnnxTensor, ValueInfo } from './model.ts';
 import { CNN_HANDLERS } from './ops/cnn.ts';
 import { ELEMENTWISE_HANDLERS } from './ops/elementwise.ts';
@@ -29,11 +29,8 @@ const HANDLERS: Record<string, Handler> = {
   ...Object.fromEntries(HOST_ONLY_OPS.map((op) => [op, hostOnly])),
 };
 
-/** The ONNX ops the importer maps, on tensor data and on shapes alike, sorted. */
+/** The ONNX ops the importer maps, sorted; every op the host folder computes is among them. */
 export const SUPPORTED_ONNX_OPS = Object.keys(HANDLERS).sort();
-
-/** Ops computed only from shapes and constants (shape subgraphs), never on tensor data, sorted. */
-export const SHAPE_ONLY_ONNX_OPS = Object.keys(FOLDERS).filter((op) => !Object.hasOwn(HANDLERS, op)).sort();
 
 export interface LoadOnnxOptions {
   /** Graph inputs to treat as constants (e.g. weights a test feeds as inputs), by name. */
@@ -65,6 +62,8 @@ interface DeclaredInput {
   name: string;
   shape: (number | null)[];
   dtype: DType;
+  /** A bool input: float 0 and 1 on the GPU. */
+  bool: boolean;
 }
 
 /** Graph inputs that are not constants, with their declared shapes (named dims sized by `dims`). */
@@ -76,7 +75,7 @@ function declaredInputs(model: OnnxModel, constants: Set<string>, dims: Record<s
     const dtype = ['float32', 'float64', 'float16', 'bool'].includes(elem) ? 'float32' : ['int64', 'int32'].includes(elem) ? 'int32' : undefined;
     if (!dtype) throw new WgnnError(where, `has element type ${elem}; float, integer and boolean tensors are supported`);
     const shape = info.type.shape.map((d) => (typeof d === 'number' ? d : typeof d === 'string' && d in dims ? dims[d] : null));
-    return { name: info.name, shape, dtype };
+    return { name: info.name, shape, dtype, bool: elem === 'bool' };
   });
 }
 
@@ -85,9 +84,8 @@ function checkOps(model: OnnxModel, opset: number): void {
   for (const node of model.graph.nodes) {
     const where = `${describe(node)} [opset ${opset}]`;
     if (node.domain !== '' && node.domain !== 'ai.onnx') throw new WgnnError(where, `op domain '${node.domain}' is not supported (only the default ONNX domain)`);
-    if (!Object.hasOwn(HANDLERS, node.opType) && !Object.hasOwn(FOLDERS, node.opType)) {
-      const shapesOnly = SHAPE_ONLY_ONNX_OPS.length ? `; on shapes only: ${SHAPE_ONLY_ONNX_OPS.join(', ')}` : '';
-      throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}${shapesOnly}`);
+    if (!Object.hasOwn(HANDLERS, node.opType)) {
+      throw new WgnnError(where, `unsupported op ${node.opType} (opset ${opset}); supported: ${SUPPORTED_ONNX_OPS.join(', ')}`);
     }
   }
 }
@@ -133,10 +131,13 @@ export function importOnnx(model: OnnxModel, options: LoadOnnxOptions = {}): Gra
 function buildForShapes(model: OnnxModel, opset: number, constants: Map<string, OnnxTensor>, declared: DeclaredInput[], shapes: number[][], derived: DerivedConstants): Graph {
   const ctx = new ImportContext(opset, derived);
   for (const [name, t] of constants) ctx.constants.set(name, t);
-  declared.forEach((d, i) => ctx.define(d.name, ctx.builder.input(d.name, shapes[i], d.dtype)));
+  declared.forEach((d, i) => {
+    ctx.define(d.name, ctx.builder.input(d.name, shapes[i], d.dtype));
+    if (d.bool) ctx.booleans.add(d.name);
+  });
   for (const node of model.graph.nodes) {
     try {
-      if (!tryFold(ctx, node)) (Object.hasOwn(HANDLERS, node.opType) ? HANDLERS[node.opType] : hostOnly)(ctx, node, new Attributes(node));
+      if (!tryFold(ctx, node)) HANDLERS[node.opType](ctx, node, new Attributes(node));
     } catch (error) {
       if (error instanceof WgnnError && !error.message.includes('[opset')) error.message += ` [opset ${opset}]`;
       throw error;

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, loadOnnx, WgnnError } from '../../src/index.ts';
 import { attr, buildModel, type ModelSpec, type TensorSpec } from '../../src/onnx/build.ts';
+import { FOLDERS } from '../../src/onnx/fold/index.ts';
+import { SUPPORTED_ONNX_OPS } from '../../src/onnx/import.ts';
 import { lstmReference } from '../../src/ops/lstm/reference.ts';
 import { Random } from '../harness/random.ts';
 
@@ -92,6 +94,40 @@ describe('shape subgraphs are computed per input signature', () => {
   });
 });
 
+describe('one model, many signatures', () => {
+  it('every signature\'s plan shares the weight arrays (uploaded once), batch norm folds and recurrent weights included', async () => {
+    const [C, H] = [3, 4];
+    const compiled = await cpu({
+      inputs: [{ name: 'x', shape: ['N', 2, 5, 1] }],
+      outputs: [{ name: 'y' }],
+      initializers: [
+        { name: 'w', dims: [C, 2, 3, 1], data: rng.floats(C * 6) },
+        { name: 'b', dims: [C], data: rng.floats(C) },
+        ...['scale', 'shift', 'mean'].map((name) => ({ name, dims: [C], data: rng.floats(C) })),
+        { name: 'var', dims: [C], data: rng.floats(C, 0.5, 2) },
+        { name: 'W', dims: [1, 4 * H, C], data: rng.floats(4 * H * C) },
+        { name: 'R', dims: [1, 4 * H, H], data: rng.floats(4 * H * H) },
+        int64('axes3', [3]),
+      ],
+      nodes: [
+        { opType: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['c'] },
+        { opType: 'BatchNormalization', inputs: ['c', 'scale', 'shift', 'mean', 'var'], outputs: ['n'] },
+        { opType: 'Squeeze', inputs: ['n', 'axes3'], outputs: ['s'] },
+        { opType: 'Transpose', inputs: ['s'], outputs: ['t'], attributes: { perm: attr.ints([2, 0, 1]) } },
+        { opType: 'LSTM', inputs: ['t', 'W', 'R'], outputs: ['', 'y'], attributes: { hidden_size: attr.int(H) } },
+      ],
+    });
+    const arrays = async (n: number) => new Set((await compiled.program([[n, 2, 5, 1]])).constants.map((c) => c.data));
+    const [one, two] = [await arrays(1), await arrays(2)];
+    expect(one.size).toBeGreaterThanOrEqual(5); // conv weights and bias (batch norm folded in), the LSTM's three
+    for (const data of one) expect(two.has(data)).toBe(true);
+  });
+
+  it('every op the host folder computes also has a handler (for tensor data)', () => {
+    expect(Object.keys(FOLDERS).filter((op) => !SUPPORTED_ONNX_OPS.includes(op))).toEqual([]);
+  });
+});
+
 describe('bad shape arithmetic is one clear error, before allocation', () => {
   const shapeOf = (nodes: ModelSpec['nodes'], initializers: TensorSpec[] = [], input = [2, 3]): ModelSpec => ({
     inputs: [{ name: 'x', shape: input }],
@@ -142,6 +178,35 @@ describe('bad shape arithmetic is one clear error, before allocation', () => {
       nodes: [{ opType: 'Reshape', name: 'r', inputs: ['x', 'n'], outputs: ['y'] }],
     }));
     expect(message).toMatch(/^r \(Reshape\): input 'n' \(shape\) depends on tensor data; wgnn needs it when the plan is built/);
+  });
+
+  it('many large folds: a total budget stops them (ConstantOfShape of 2^24 then Adds)', async () => {
+    const big = 2 ** 24;
+    const message = await failure(() => cpu(shapeOf([
+      { opType: 'ConstantOfShape', inputs: ['dims'], outputs: ['z0'] },
+      ...[1, 2, 3, 4, 5].map((k) => ({ opType: 'Add', name: `add${k}`, inputs: [`z${k - 1}`, `z${k - 1}`], outputs: [k === 5 ? 'y' : `z${k}`] })),
+    ], [int64('dims', [big])])));
+    expect(message).toMatch(/^add\d \(Add\): brings the values computed from shapes and constants to \d+ elements, more than 33554432/);
+  });
+
+  it('folding that cannot be computed is a WgnnError naming the node (a NaN cast to an integer)', async () => {
+    const message = await failure(() => cpu(shapeOf([{ opType: 'Cast', name: 'c', inputs: ['nan'], outputs: ['y'], attributes: { to: attr.int(7) } }], [{ name: 'nan', dims: [1], data: [NaN] }])));
+    expect(message).toMatch(/^(c \(Cast\)|y): .*NaN/);
+  });
+
+  it('Dropout\'s mask is made on the GPU, never as a host array of the data\'s size', async () => {
+    const compiled = await cpu({
+      inputs: [{ name: 'x', shape: [1] }],
+      outputs: [{ name: 'y' }, { name: 'mask' }],
+      initializers: [int64('shape', [2 ** 30])],
+      nodes: [
+        { opType: 'Expand', inputs: ['x', 'shape'], outputs: ['e'] },
+        { opType: 'Dropout', inputs: ['e'], outputs: ['y', 'mask'] },
+      ],
+    });
+    const program = await compiled.program([[1]]);
+    expect(program.constants.every((c) => c.data.length <= 1)).toBe(true);
+    expect(program.steps.map((s) => s.node.op)).toEqual(['expand', 'expand']);
   });
 
   it('an op outside the list names the node, the op and the opset at load', async () => {

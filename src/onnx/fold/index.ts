@@ -9,7 +9,8 @@ import type { Folder } from './folder.ts';
 import { MATH_FOLDERS } from './math.ts';
 import { MOVEMENT_FOLDERS } from './movement.ts';
 import { SHAPE_FOLDERS } from './shape.ts';
-import { fromOnnx, integers, MAX_FOLDED_ELEMENTS, toOnnx, type HostValue } from './value.ts';
+import { WgnnError } from '../../errors.ts';
+import { FOLD_BUDGET_ELEMENTS, fromOnnx, integers, MAX_FOLDED_ELEMENTS, toOnnx, type HostValue } from './value.ts';
 
 export const FOLDERS: Record<string, Folder> = { ...SHAPE_FOLDERS, ...MOVEMENT_FOLDERS, ...MATH_FOLDERS };
 
@@ -32,14 +33,25 @@ export function tryFold(ctx: ImportContext, node: OnnxNode): boolean {
     if (known.some((t) => t && t.dims.reduce((a, b) => a * b, 1) > MAX_FOLDED_ELEMENTS)) return false;
     inputs = known.map((t) => (t ? fromOnnx(where, t) : undefined));
   }
-  const outputs = folder.fold({
-    where,
-    opset: ctx.opset,
-    node,
-    attrs: new Attributes(node),
-    inputs,
-    ints: (index, what) => (inputs[index] ? integers(inputs[index]!, where, what) : undefined),
-  });
+  let outputs: HostValue[];
+  try {
+    outputs = folder.fold({
+      where,
+      opset: ctx.opset,
+      node,
+      attrs: new Attributes(node),
+      inputs,
+      ints: (index, what) => (inputs[index] ? integers(inputs[index]!, where, what) : undefined),
+    });
+  } catch (error) {
+    // A malformed file may reach a case no check names (a RangeError deep in the math): say where.
+    if (error instanceof WgnnError) throw error;
+    throw new WgnnError(where, `cannot be computed from its known inputs: ${(error as Error).message}`);
+  }
+  ctx.foldedElements += outputs.reduce((n, v) => n + v.data.length, 0);
+  if (ctx.foldedElements > FOLD_BUDGET_ELEMENTS) {
+    throw new WgnnError(where, `brings the values computed from shapes and constants to ${ctx.foldedElements} elements, more than ${FOLD_BUDGET_ELEMENTS}: refused as corrupt or hostile`);
+  }
   outputs.forEach((value, k) => {
     const name = node.outputs[k];
     if (name) ctx.constants.set(name, toOnnx(name, value));

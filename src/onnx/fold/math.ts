@@ -9,6 +9,9 @@ import { axesArg } from '../args.ts';
 import { input, type Folder, type FoldContext } from './folder.ts';
 import { allocate, ELEM_TYPE_OF, rowMajorStrides, type HostKind, type HostValue } from './value.ts';
 
+/** How results of each kind are stored: float32 rounding, integers truncated (NumPy's astype). */
+const ROUNDING: Record<HostKind, (x: number) => number> = { float: Math.fround, int: Math.trunc, bool: (x) => x };
+
 /** f over the broadcast of `values`; the result has `kind` (the first input's when omitted). */
 function broadcast(c: FoldContext, values: HostValue[], f: (...xs: number[]) => number, kind?: HostKind): HostValue {
   const dims = values.map((v) => v.dims).reduce((a, b) => broadcastShapes(c.where, a, b));
@@ -16,8 +19,16 @@ function broadcast(c: FoldContext, values: HostValue[], f: (...xs: number[]) => 
   const out = allocate(c.where, dims, resultKind, resultKind === values[0].kind ? values[0].elemType : ELEM_TYPE_OF[resultKind]);
   const strides = values.map((v) => broadcastStrides(v.dims, dims));
   const outStrides = rowMajorStrides(dims);
-  const round = resultKind === 'float' ? Math.fround : (x: number) => x;
+  const round = ROUNDING[resultKind];
   const args = new Array<number>(values.length);
+  if (values.every((v) => v.data.length === out.data.length)) {
+    // No broadcasting: element i of every input.
+    for (let i = 0; i < out.data.length; i++) {
+      for (let k = 0; k < values.length; k++) args[k] = values[k].data[i];
+      out.data[i] = round(f(...args));
+    }
+    return out;
+  }
   for (let i = 0; i < out.data.length; i++) {
     for (let k = 0; k < values.length; k++) {
       let offset = 0;
@@ -105,7 +116,7 @@ function reduce(op: string): Folder {
         counts[o]++;
       }
       const finish = r.finish;
-      const round = x.kind === 'float' ? Math.fround : (v: number) => v;
+      const round = ROUNDING[x.kind];
       const data = out.map((v, i) => round(finish ? finish(v, counts[i]) : v));
       return [{ dims, kind: x.kind, data, elemType: x.elemType }];
     },

@@ -57,6 +57,7 @@ const unsqueeze: Folder = {
 const concat: Folder = {
   fold(c) {
     const values = c.inputs.filter((v): v is HostValue => v !== undefined);
+    if (values.length === 0) throw new WgnnError(c.where, 'needs at least one input');
     const first = values[0];
     const axis = normalizeAxis(c.where, c.attrs.int('axis', 0), first.dims.length);
     for (const v of values) {
@@ -83,6 +84,7 @@ const concat: Folder = {
 const gather: Folder = {
   fold(c) {
     const [x, ids] = [input(c, 0), input(c, 1)];
+    if (x.dims.length === 0) throw new WgnnError(c.where, 'cannot gather from a scalar');
     const axis = normalizeAxis(c.where, c.attrs.int('axis', 0), x.dims.length);
     const n = x.dims[axis];
     const indices = integers(ids, c.where, 'the indices').map((i) => {

@@ -24,6 +24,12 @@ export interface HostValue {
  */
 export const MAX_FOLDED_ELEMENTS = 2 ** 24;
 
+/**
+ * Elements all the values folded for one signature may have together: a small file of many
+ * large folds (ConstantOfShape then Adds) would otherwise take minutes and gigabytes.
+ */
+export const FOLD_BUDGET_ELEMENTS = 2 ** 25;
+
 const KIND_OF: Partial<Record<OnnxElemType, HostKind>> = {
   float32: 'float', float16: 'float', bfloat16: 'float', float64: 'float',
   int8: 'int', uint8: 'int', int16: 'int', uint16: 'int', int32: 'int', int64: 'int', uint32: 'int', uint64: 'int',
@@ -63,7 +69,8 @@ export function toOnnx(name: string, v: HostValue): OnnxTensor {
   if (v.elemType !== 'int64' && v.elemType !== 'uint64' && v.elemType !== 'uint32') {
     return { name, dims, dtype: 'int32', elemType: v.elemType, data: Int32Array.from(v.data) };
   }
-  const data = BigInt64Array.from(v.data, (x) => (x === Infinity ? INT64_MAX : x === -Infinity ? -INT64_MAX - 1n : BigInt(x)));
+  if (v.data.some((x) => Number.isNaN(x))) throw new WgnnError(name, 'computes an integer from NaN');
+  const data = BigInt64Array.from(v.data, (x) => (x === Infinity ? INT64_MAX : x === -Infinity ? -INT64_MAX - 1n : BigInt(Math.trunc(x))));
   return { name, dims, dtype: 'int64', elemType: 'int64', data };
 }
 

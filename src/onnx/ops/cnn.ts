@@ -139,8 +139,11 @@ function globalPool(kind: 'max' | 'avg'): Handler {
 const batchNorm: Handler = (ctx, node, attrs) => {
   const where = describe(node);
   if (attrs.int('training_mode', 0) !== 0 || node.outputs.slice(1).some(Boolean)) throw new WgnnError(where, 'training mode (running statistics outputs) is not supported; export the model in eval mode');
-  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => floatData(where, requireConstant(ctx, node, i, ['', 'scale', 'B', 'mean', 'var'][i])));
-  const folded = foldBatchNorm(where, { scale, bias, mean, variance, epsilon: attrs.float('epsilon', 1e-5) });
+  const stats = [1, 2, 3, 4].map((i) => requireConstant(ctx, node, i, ['', 'scale', 'B', 'mean', 'var'][i]));
+  const [scale, bias, mean, variance] = stats.map((t) => floatData(where, t));
+  const epsilon = attrs.float('epsilon', 1e-5);
+  // Keyed by the scale; the other statistics of one node come with it.
+  const folded = ctx.derived.get(stats[0], `batch norm ${epsilon} ${stats.map((t) => t.name)}`, () => foldBatchNorm(where, { scale, bias, mean, variance, epsilon }));
   const v = ctx.get(node, 0);
   const x = v.tensor.shape.length <= 2 ? ctx.plain(node, 0) : ctx.channelsLast(node, 0);
   const inputs = [x, ctx.hostConstant(`${where}/scale`, [scale.length], folded.scale), ctx.hostConstant(`${where}/shift`, [scale.length], folded.shift)];

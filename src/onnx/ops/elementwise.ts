@@ -67,9 +67,17 @@ const cast: Handler = (ctx, node, attrs) => castTo(ctx, node, elemTypeName(attrs
 /** CastLike: Cast to the type of input 1, which the ONNX graph declares (a constant's, or a folded value's). */
 const castLike: Handler = (ctx, node) => {
   const like = ctx.constant(node.inputs[1]);
-  const target = like ? like.elemType : ctx.get(node, 1).tensor.dtype;
+  const target = like ? like.elemType : ctx.booleans.has(node.inputs[1]) ? 'bool' : ctx.get(node, 1).tensor.dtype;
   castTo(ctx, node, target);
 };
+
+/** Comparisons and logic: their outputs are booleans (float 0 and 1 on the GPU). */
+function boolean(handler: Handler): Handler {
+  return (ctx, node, attrs) => {
+    handler(ctx, node, attrs);
+    ctx.booleans.add(node.outputs[0]);
+  };
+}
 
 /** wgnn's dtypes are ONNX element type names too (float32, int32). */
 function castTo(ctx: ImportContext, node: OnnxNode, elemType: OnnxElemType): void {
@@ -77,6 +85,7 @@ function castTo(ctx: ImportContext, node: OnnxNode, elemType: OnnxElemType): voi
   const kind = kindOf(name, elemType);
   const to: CastTarget = kind === 'float' ? 'float32' : kind === 'int' ? 'int32' : 'bool';
   const x = ctx.get(node, 0);
+  if (to === 'bool') ctx.booleans.add(node.outputs[0]);
   if ((to === 'float32' && x.tensor.dtype === 'float32') || (to === 'int32' && x.tensor.dtype === 'int32')) {
     ctx.define(node.outputs[0], x.tensor, x.layout);
     return;
@@ -96,17 +105,17 @@ export const ELEMENTWISE_HANDLERS: Record<string, Handler> = {
   Reciprocal: unary('reciprocal'),
   Floor: unary('floor'),
   Ceil: unary('ceil'),
-  Not: unary('not'),
+  Not: boolean(unary('not')),
   Pow: binary('pow'),
   Mod: mod,
-  Equal: binary('equal'),
-  Less: binary('less'),
-  Greater: binary('greater'),
-  LessOrEqual: binary('lessOrEqual'),
-  GreaterOrEqual: binary('greaterOrEqual'),
-  And: binary('and'),
-  Or: binary('or'),
-  Xor: binary('xor'),
+  Equal: boolean(binary('equal')),
+  Less: boolean(binary('less')),
+  Greater: boolean(binary('greater')),
+  LessOrEqual: boolean(binary('lessOrEqual')),
+  GreaterOrEqual: boolean(binary('greaterOrEqual')),
+  And: boolean(binary('and')),
+  Or: boolean(binary('or')),
+  Xor: boolean(binary('xor')),
   Min: variadic('min'),
   Max: variadic('max'),
   Sum: variadic('add'),

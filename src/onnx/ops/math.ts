@@ -1,6 +1,5 @@
 // ONNX elementwise and matrix ops: activations, Clip, Add/Sub/Mul/Div/PRelu, Softmax,
 // LogSoftmax, Gemm, MatMul.
-import { WgnnError } from '../../errors.ts';
 import { resolveActivation, type ActivationKind } from '../../ops/activation/kinds.ts';
 import type { BinaryOp } from '../../ops/binary/reference.ts';
 import { sizeOf } from '../../shape.ts';

@@ -2,7 +2,7 @@
 // fused recurrent node (src/model/recurrent-lowering.ts). Y keeps ONNX's [T, D, B, H] (or
 // [B, T, D, H] with layout = 1); Y_h and Y_c are the final states.
 import { WgnnError } from '../../errors.ts';
-import { lowerRecurrent } from '../../model/recurrent-lowering.ts';
+import { canonicalRecurrent, lowerRecurrent } from '../../model/recurrent-lowering.ts';
 import type { RecurrentActivation } from '../../ops/recurrent/activations.ts';
 import type { CellKind } from '../../ops/recurrent/layout.ts';
 import type { RecurrentDirection } from '../../ops/recurrent/reference-common.ts';
@@ -31,7 +31,8 @@ function recurrent(cell: CellKind): Handler {
   return (ctx: ImportContext, node: OnnxNode, attrs: Attributes) => {
     const where = describe(node);
     const optional = (i: number, what: string) => (optionalInput(node, i) ? array(where, requireConstant(ctx, node, i, what)) : undefined);
-    const w = array(where, requireConstant(ctx, node, 1, 'W'));
+    const wTensor = requireConstant(ctx, node, 1, 'W');
+    const w = array(where, wTensor);
     const r = array(where, requireConstant(ctx, node, 2, 'R'));
     const b = optional(3, 'B');
     const p = cell === 'lstm' ? optional(7, 'P') : undefined;
@@ -46,11 +47,13 @@ function recurrent(cell: CellKind): Handler {
       if (bad !== undefined) throw new WgnnError(where, `sequence length ${bad} is outside [1, ${T}]`);
       lengths = ctx.hostConstant(`${where}/sequence_lens`, [lens.length], Int32Array.from(lens));
     }
+    const spec = { format: 'onnx' as const, w, r, b, p, hiddenSize: attrs.int('hidden_size', w.shape[1] / { lstm: 4, gru: 3, simpleRnn: 1 }[cell]), ...(cell === 'gru' ? { linearBeforeReset: attrs.int('linear_before_reset', 0) === 1 } : {}) };
+    // Converted once for every signature's graph (keyed by W; R, B and P are the same node's).
+    const converted = ctx.derived.get(wTensor, `recurrent ${cell} ${node.inputs.join(' ')} ${spec.hiddenSize} ${spec.linearBeforeReset ?? ''}`, () => canonicalRecurrent(where, cell, spec));
     const lowered = lowerRecurrent(
       ctx.builder,
       where,
-      cell,
-      { format: 'onnx', w, r, b, p, hiddenSize: attrs.int('hidden_size', w.shape[1] / { lstm: 4, gru: 3, simpleRnn: 1 }[cell]), ...(cell === 'gru' ? { linearBeforeReset: attrs.int('linear_before_reset', 0) === 1 } : {}) },
+      converted,
       x,
       {
         name: where,

@@ -2,7 +2,7 @@
 // Identity, Dropout, Constant, Gather, Pad, Slice, Split, Expand, Tile. Reshapes are views (no
 // copy). Every input shape is known here (the graph is built per input signature).
 import { WgnnError } from '../../errors.ts';
-import type { SymbolicShape, SymbolicTensor } from '../../model/builder.ts';
+import type { SymbolicTensor } from '../../model/builder.ts';
 import { sizeOf } from '../../shape.ts';
 import { channelsLastAxis, describe, floatData, intValues, toChannelsLast, type ImportContext } from '../context.ts';
 import type { OnnxNode, OnnxTensor } from '../model.ts';
@@ -130,8 +130,10 @@ const dropout: Handler = (ctx, node, attrs) => {
   identity(ctx, node, attrs);
   const mask = node.outputs[1];
   if (mask) {
-    const dims = ctx.onnxShape(node, 0);
-    ctx.constants.set(mask, { name: mask, dims, dtype: 'bool', elemType: 'bool', data: new Uint8Array(sizeOf(dims)).fill(1) });
+    // All true, made on the GPU: a host array of the data's size could be huge.
+    const one = ctx.hostConstant(`${where}/true`, [1], Float32Array.of(1));
+    ctx.define(mask, ctx.builder.node('expand', `${where}/mask`, [one], { shape: ctx.onnxShape(node, 0) })[0]);
+    ctx.booleans.add(mask);
   }
 };
 

@@ -11,7 +11,6 @@
 // input_forget: the ONNX doc only says "couple the input and forget gates"; onnxruntime's CPU LSTM
 // (uni_directional_lstm.cc, GateComputations) sets f = 1 - i and ignores the forget gate's
 // weights, bias and peephole. We do the same.
-import { WgnnError } from '../../errors.ts';
 import type { HostTensor } from '../host-tensor.ts';
 import type { RecurrentActivation } from '../recurrent/activations.ts';
 import {

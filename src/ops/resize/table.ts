@@ -10,7 +10,7 @@ import { resizeAxes, sourceCoordinate, type AxisResize, type ResizeAttrs } from 
 /** An entry's offset for a coordinate outside the input (tf_crop_and_resize): the output is extrapolation_value. */
 export const OUTSIDE = -1;
 /** Entries (two int32 each) the table may take: 256 MiB. An output that needs more is absurd for a resize. */
-export const MAX_TABLE_ENTRIES = 2 ** 25;
+export const MAX_TABLE_ENTRIES = 2 ** 22;
 
 export interface ResizeTable {
   /** Entries per output coordinate, per axis. */
@@ -69,7 +69,19 @@ function samples(x: number | undefined, axis: AxisResize, attrs: ResizeAttrs): [
 }
 
 /** The table for resizing `inShape` (row-major, IR axis order) by `attrs`, which checkResize accepted. */
+/** Tables by the attrs object and input shape: a node's infer, plan and importer ask for the same one. */
+const built = new WeakMap<ResizeAttrs, Map<string, ResizeTable>>();
+
 export function resizeTable(where: string, inShape: readonly number[], attrs: ResizeAttrs): ResizeTable {
+  let forAttrs = built.get(attrs);
+  if (!forAttrs) built.set(attrs, (forAttrs = new Map()));
+  const key = inShape.join('x');
+  let table = forAttrs.get(key);
+  if (!table) forAttrs.set(key, (table = buildTable(where, inShape, attrs)));
+  return table;
+}
+
+function buildTable(where: string, inShape: readonly number[], attrs: ResizeAttrs): ResizeTable {
   const modeTaps = MODE_TAPS[attrs.mode];
   const bound = attrs.sizes.reduce((s, d) => s + d * modeTaps, 0);
   if (bound > MAX_TABLE_ENTRIES) {
