@@ -434,7 +434,20 @@ export class Engine implements TensorOwner {
     return this.execute(op, binaryOp, [a, b], { op })[0];
   }
 
-  private execute<A>(where: string, op: OpDefinition<A>, inputs: (Tensor | undefined)[], attrs: A): Tensor[] {
+  /** The storage of each external tensor by name: float32 tensors of this engine, one storage each (all are writable). */
+  private externalStorages(where: string, externals: Record<string, Tensor>): Map<string, Storage> {
+    const storages = new Map<string, Storage>();
+    for (const [name, t] of Object.entries(externals)) {
+      if (!(t instanceof Tensor) || t.owner !== this || t.dtype !== 'float32') throw new WgnnError(where, `external '${name}' must be a float32 tensor of this engine, got ${String(t)}`);
+      const storage = t.storage(`${where} external '${name}'`);
+      const other = [...storages].find(([, s]) => s === storage);
+      if (other) throw new WgnnError(where, `externals '${other[0]}' and '${name}' share one buffer; each must have its own`);
+      storages.set(name, storage);
+    }
+    return storages;
+  }
+
+  private execute<A>(where: string, op: OpDefinition<A>, inputs: (Tensor | undefined)[], attrs: A, externals: Record<string, Tensor> = {}): Tensor[] {
     for (const t of inputs) {
       if (!t) continue;
       if (!(t instanceof Tensor)) throw new WgnnError(where, `inputs must be wgnn Tensors, got ${String(t)}`);
@@ -460,7 +473,7 @@ export class Engine implements TensorOwner {
       });
       if (copies.length) {
         try {
-          return this.execute(where, op, distinct, attrs);
+          return this.execute(where, op, distinct, attrs, externals);
         } finally {
           for (const c of copies) c.dispose();
         }
@@ -468,18 +481,25 @@ export class Engine implements TensorOwner {
     }
     const specs: (TensorSpec | undefined)[] = inputs.map((t) => t && { shape: [...t.shape], dtype: t.dtype });
     const outputs = op.infer(where, specs, attrs);
+    const externalStorages = this.externalStorages(where, externals);
     if (!this.gpu) {
       const hosts = inputs.map((t): HostTensor | undefined => {
         if (!t) return undefined;
         const data = (t.storage(where) as { data: TensorData }).data;
         return { shape: [...t.shape], data: data as Float32Array };
       });
-      return op.reference(hosts, attrs).map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data, holders: 0 }));
+      const results = op.reference(hosts, attrs);
+      if (op.effects) {
+        const arrays = new Map([...externalStorages].map(([name, s]) => [name, (s as { data: Float32Array }).data]));
+        op.referenceEffects?.(hosts, attrs, arrays);
+      }
+      return results.map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data, holders: 0 }));
     }
     const plan = op.plan(specs, outputs, attrs, this.planContext);
     const buffers = inputs.map((t) => t && (t.storage(where) as { buffer: GPUBuffer }).buffer);
+    const externalBuffers = new Map([...externalStorages].map(([name, s]) => [name, (s as { buffer: GPUBuffer }).buffer]));
     return this.gpu
-      .run(where, plan, buffers, outputs)
+      .run(where, plan, buffers, outputs, externalBuffers)
       .map((buffer, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'gpu', buffer, holders: 0 }));
   }
 }

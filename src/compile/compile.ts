@@ -12,8 +12,11 @@ import { fuse, removeDeadNodes, separateRepeatedInputs, type Fusions, type Progr
 import { inferShapes } from './infer.ts';
 import { alignUp, planMemory, validateMemoryPlan, type Lifetime, type MemoryPlan } from './memory.ts';
 
-/** Where a value's bytes are: a constant's own buffer, or a range of the arena. */
-export type StorageRef = { kind: 'constant'; id: ValueId; bytes: number } | { kind: 'arena'; offset: number; bytes: number };
+/** Where a value's bytes are: a constant's own buffer, a range of the arena, or of an external buffer (training state). */
+export type StorageRef =
+  | { kind: 'constant'; id: ValueId; bytes: number }
+  | { kind: 'arena'; offset: number; bytes: number }
+  | { kind: 'external'; buffer: string; offset: number; bytes: number };
 
 export interface CompiledStep {
   node: GraphNode;
@@ -72,7 +75,8 @@ function specialized(graph: Graph, inputShapes: Map<ValueId, number[]>): Graph {
 
 /** Nodes in an order where every input is computed before it is read (Kahn's algorithm, stable). */
 function topologicalOrder(graph: Graph): GraphNode[] {
-  const ready = new Set<ValueId>([...graph.inputs, ...graph.values.filter((v) => v.data !== undefined).map((v) => v.id)]);
+  const given = graph.values.filter((v) => v.data !== undefined || (v.external && v.producer === undefined));
+  const ready = new Set<ValueId>([...graph.inputs, ...given.map((v) => v.id)]);
   const pending = [...graph.nodes];
   const ordered: GraphNode[] = [];
   while (pending.length) {
@@ -88,14 +92,15 @@ function topologicalOrder(graph: Graph): GraphNode[] {
 /** Bytes if every value the graph (as written, before fusion) computes had its own buffer. */
 function unfusedBytes(graph: Graph, inputShapes: Map<ValueId, number[]>, alignment: number): number {
   const { program } = prepareProgram(graph, inputShapes, false);
-  const values = [...program.inputs, ...program.nodes.filter((n) => !VIEW_OPS.has(n.op)).flatMap((n) => n.outputs)];
+  const values = [...program.inputs, ...program.nodes.filter((n) => !VIEW_OPS.has(n.op)).flatMap((n) => n.outputs)].filter((id) => !program.values[id].external);
   return values.reduce((sum, id) => sum + alignUp(Math.max(bytesOf(program.specs.get(id)!), 4), alignment), 0);
 }
 
 export function compileProgram(graph: Graph, inputShapes: Map<ValueId, number[]>, ctx: PlanContext, alignment: number): CompiledProgram {
   const { program, fusions } = prepareProgram(graph, inputShapes, true);
   const specs = program.specs;
-  const isConstant = (id: ValueId) => program.values[id].data !== undefined;
+  // Constants and external values have memory of their own: no arena lifetime.
+  const isConstant = (id: ValueId) => program.values[id].data !== undefined || program.values[id].external !== undefined;
 
   // Aliases: a view shares its input's memory; root(v) is the value that owns v's memory.
   // Elementwise ops do not run in place: Chrome rejects two overlapping writable bindings in one
@@ -147,6 +152,8 @@ export function compileProgram(graph: Graph, inputShapes: Map<ValueId, number[]>
   const refOf = (id: ValueId): StorageRef => {
     const r = root(id);
     const bytes = bytesOf(specs.get(id)!);
+    const external = program.values[r].external;
+    if (external) return { kind: 'external', buffer: external.buffer, offset: external.offset * 4, bytes };
     if (isConstant(r)) return { kind: 'constant', id: r, bytes };
     return { kind: 'arena', offset: placementOf.get(r)!.offset, bytes };
   };

@@ -7,6 +7,7 @@
 // A pass only fires when the intermediate value has no other consumer and is not a graph output.
 import type { GraphNode, GraphValue, ValueId } from '../graph/ir.ts';
 import { ACTIVATIONS, LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
+import { KERNEL_OPS } from '../graph/ops.ts';
 import type { Specs } from './infer.ts';
 
 export interface Program {
@@ -186,12 +187,16 @@ export function fuse(program: Program): Fusions {
   return counts;
 }
 
-/** Drops nodes whose results nobody uses (dropout left as identity, unused final states). */
+/**
+ * Drops nodes whose results nobody uses (dropout left as identity, unused final states); nodes
+ * with effects (an optimizer's update) or that write external values (gradients) stay.
+ */
 export function removeDeadNodes(program: Program): void {
   const needed = new Set(program.outputs);
   const kept: GraphNode[] = [];
   for (const node of [...program.nodes].reverse()) {
-    if (node.outputs.some((id) => needed.has(id))) {
+    const effect = KERNEL_OPS[node.op]?.effects || node.outputs.some((id) => program.values[id].external);
+    if (effect || node.outputs.some((id) => needed.has(id))) {
       kept.push(node);
       for (const id of node.inputs) if (id !== undefined) needed.add(id);
     }

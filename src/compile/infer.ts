@@ -22,7 +22,7 @@ export function inferShapes(graph: Graph, inputShapes: Map<ValueId, number[]>, o
     specs.set(id, { shape, dtype: value.dtype });
   }
   for (const value of graph.values) {
-    if (value.data) specs.set(value.id, { shape: value.shape as number[], dtype: value.dtype });
+    if (value.data || (value.external && value.producer === undefined)) specs.set(value.id, { shape: value.shape as number[], dtype: value.dtype });
   }
   for (const node of order) inferNode(graph, node, specs);
   return specs;

@@ -11,14 +11,28 @@ import type { DType } from '../tensor-spec.ts';
 export type ValueId = number;
 export type NodeId = number;
 
+/**
+ * A value that lives in a buffer the graph does not own, at an element offset: training's
+ * parameters, their gradients and optimizer state, which persist from one run to the next.
+ */
+export interface ExternalRef {
+  buffer: string;
+  /** In elements (4 bytes each); a multiple of 64 (256 bytes), so the value can be bound alone. */
+  offset: number;
+}
+
 export interface GraphValue {
   id: ValueId;
   name: string;
   dtype: DType;
-  /** Known only for graph inputs (null = set per run) and constants; inferred for the rest. */
+  /** Known only for graph inputs (null = set per run), constants and externals; inferred for the rest. */
   shape?: (number | null)[];
   /** The values of a constant (weights, folded statistics). */
   data?: TensorData;
+  /** Where the value lives when the graph does not own its memory; a node may write it. */
+  external?: ExternalRef;
+  /** A layer weight (a constant) that training updates; the optimizer's parameters are these. */
+  trainable?: boolean;
   producer?: NodeId;
 }
 
@@ -63,6 +77,12 @@ export class Graph {
     return this.value(name, data instanceof Int32Array ? 'int32' : 'float32', { shape: [...shape], data });
   }
 
+  /** A value in an external buffer (training's parameters), read by nodes; its data lives elsewhere. */
+  external(name: string, shape: number[], ref: ExternalRef, dtype: DType = 'float32'): ValueId {
+    checkShape(`external ${name}`, shape);
+    return this.value(this.uniqueName(name), dtype, { shape: [...shape], external: { ...ref } });
+  }
+
   /** Adds a node with `outputCount` results; their shapes come from shape inference. */
   node(op: string, name: string, inputs: (ValueId | undefined)[], attrs: unknown, outputCount = 1): ValueId[] {
     const id = this.nodes.length;
@@ -77,6 +97,17 @@ export class Graph {
   /** An output of a graph that `specialize` computes: named here exactly, produced by no node of this graph. */
   declareOutput(name: string, dtype: DType): ValueId {
     return this.value(name, dtype, {});
+  }
+
+  /** A copy of the values and nodes (not of constants' data): passes may then change it freely. */
+  clone(): Graph {
+    const copy = new Graph();
+    copy.values.push(...this.values.map((v) => ({ ...v, ...(v.external ? { external: { ...v.external } } : {}) })));
+    copy.nodes.push(...this.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs] })));
+    copy.inputs.push(...this.inputs);
+    copy.setOutputs(this.outputs);
+    for (const name of this.names) copy.names.add(name);
+    return copy;
   }
 
   setOutputs(ids: ValueId[]): void {

@@ -2,6 +2,7 @@
 // dispatch) and views (reshape: they only reinterpret their input's memory, no dispatch).
 import { WgnnError } from '../errors.ts';
 import { activationOp } from '../ops/activation/op.ts';
+import { activationGradOp } from '../ops/activation-grad/op.ts';
 import { channelAffineOp } from '../ops/batch-norm/op.ts';
 import { binaryOp } from '../ops/binary/op.ts';
 import { concatOp } from '../ops/concat/op.ts';
@@ -26,11 +27,15 @@ import { reduceOp } from '../ops/reduce/op.ts';
 import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
 import { instanceNormOp } from '../ops/normalize/instance-norm.ts';
 import { layerNormOp } from '../ops/normalize/layer-norm.ts';
+import { optimizerStepOp } from '../ops/optimizer/op.ts';
+import { accumulateOp } from '../ops/accumulate/op.ts';
+import { lossOp } from '../ops/loss/op.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 
 export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   matmul: matmulOp,
   activation: activationOp,
+  activationGrad: activationGradOp,
   binary: binaryOp,
   softmax: softmaxOp,
   conv2d: conv2dOp,
@@ -53,6 +58,9 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   argReduce: argReduceOp,
   layerNorm: layerNormOp,
   instanceNorm: instanceNormOp,
+  optimizerStep: optimizerStepOp,
+  accumulate: accumulateOp,
+  loss: lossOp,
 };
 
 /** reshape: 0 copies the input's dim at that position (unless allowZero), -1 is inferred (ONNX Reshape semantics). */

@@ -26,7 +26,9 @@ export type BindingRef =
   | { output: number }
   | { scratch: number }
   /** A placeholder for an optional input the kernel does not read this time (e.g. no bias). */
-  | { unused: true };
+  | { unused: true }
+  /** A whole external buffer (an optimizer updates every parameter in one dispatch). */
+  | { external: string };
 
 export interface Dispatch {
   shader: ShaderSource;
@@ -68,6 +70,13 @@ export interface OpDefinition<Attrs> {
   infer(where: string, inputs: (TensorSpec | undefined)[], attrs: Attrs): TensorSpec[];
   plan(inputs: (TensorSpec | undefined)[], outputs: TensorSpec[], attrs: Attrs, ctx: PlanContext): OpPlan;
   reference(inputs: (HostTensor | undefined)[], attrs: Attrs): HostTensor[];
+  /**
+   * Ops that write external buffers (an optimizer's update, a metric's running sum) instead of, or
+   * besides, their outputs: the compiler keeps them though nothing reads their outputs, and the
+   * CPU backend runs `referenceEffects` on its host copies of those buffers.
+   */
+  effects?: true;
+  referenceEffects?(inputs: (HostTensor | undefined)[], attrs: Attrs, externals: Map<string, Float32Array>): void;
 }
 
 /** Splits a count of workgroups over x and y so neither exceeds the per-dimension limit. */

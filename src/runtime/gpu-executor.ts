@@ -114,9 +114,17 @@ export class GpuExecutor {
     return buffer;
   }
 
-  /** Encodes and submits `plan`; `outputs` are fresh buffers for `outputSpecs`, returned to the caller. */
-  run(label: string, plan: OpPlan, inputs: (GPUBuffer | undefined)[], outputSpecs: TensorSpec[]): GPUBuffer[] {
+  /**
+   * Encodes and submits `plan`; `outputs` are fresh buffers for `outputSpecs`, returned to the
+   * caller. `externals` are the buffers the plan binds by name (an optimizer's parameters).
+   */
+  run(label: string, plan: OpPlan, inputs: (GPUBuffer | undefined)[], outputSpecs: TensorSpec[], externals: ReadonlyMap<string, GPUBuffer> = new Map()): GPUBuffer[] {
     this.checkAlive();
+    for (const ref of plan.dispatches.flatMap((d) => d.bindings)) {
+      if ('external' in ref && !externals.has(ref.external)) {
+        throw new WgnnError(label, `binds the external buffer '${ref.external}', which was not given (given: ${[...externals.keys()].join(', ') || 'none'})`);
+      }
+    }
     const outputs = outputSpecs.map((spec, i) => this.createBuffer(`${label}:out${i}`, sizeOf(spec.shape) * BYTES_PER_ELEMENT[spec.dtype]));
     if (this.options.poisonOutputs) {
       outputs.forEach((buffer) => this.device.queue.writeBuffer(buffer, 0, new Float32Array(buffer.size / 4).fill(NaN)));
@@ -131,6 +139,7 @@ export class GpuExecutor {
       }
       if ('output' in ref) return outputs[ref.output];
       if ('scratch' in ref) return scratch[ref.scratch];
+      if ('external' in ref) return externals.get(ref.external)!;
       return this.unusedBinding;
     };
 

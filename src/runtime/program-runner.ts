@@ -35,11 +35,16 @@ export class ProgramRunner {
     readonly program: CompiledProgram,
     private readonly label: string,
     private readonly weights: Map<TensorData, GPUBuffer>,
+    private readonly externals: ReadonlyMap<string, GPUBuffer>,
   ) {}
 
-  /** `weights` holds constant buffers by data array, shared by the plans of one model: uploaded once. */
-  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string, weights: Map<TensorData, GPUBuffer>): Promise<ProgramRunner> {
-    const runner = new ProgramRunner(gpu, program, label, weights);
+  /**
+   * `weights` holds constant buffers by data array, shared by the plans of one model: uploaded
+   * once. `externals` are the buffers external values live in (a training session's parameters,
+   * gradients and optimizer state), by name.
+   */
+  static async create(gpu: GpuExecutor, program: CompiledProgram, label: string, weights: Map<TensorData, GPUBuffer>, externals: ReadonlyMap<string, GPUBuffer> = new Map()): Promise<ProgramRunner> {
+    const runner = new ProgramRunner(gpu, program, label, weights, externals);
     await gpu.pipelines.prepare(program.steps.flatMap((s) => s.plan.dispatches));
     runner.build();
     return runner;
@@ -96,10 +101,18 @@ export class ProgramRunner {
     if ('input' in ref) storage = s.inputs[ref.input];
     else if ('output' in ref) storage = s.outputs[ref.output];
     else if ('scratch' in ref) storage = s.scratch[ref.scratch];
+    else if ('external' in ref) return { buffer: this.external(ref.external) };
     if (!storage) return { buffer: this.gpu.unused };
     const size = Math.max(4, storage.bytes);
     if (storage.kind === 'constant') return { buffer: this.constants.get(storage.id)!, offset: 0, size };
+    if (storage.kind === 'external') return { buffer: this.external(storage.buffer), offset: storage.offset, size };
     return { buffer: this.arena, offset: storage.offset, size };
+  }
+
+  private external(name: string): GPUBuffer {
+    const buffer = this.externals.get(name);
+    if (!buffer) throw new Error(`${this.label}: the program reads external buffer '${name}', which was not given`);
+    return buffer;
   }
 
   /** Encodes the program's dispatches into `pass` (the executor's per-step profiling calls it per step). */
@@ -126,8 +139,8 @@ export class ProgramRunner {
       this.freeStaging.pop() ??
       this.program.outputs.map((o) => this.gpu.allocate({ label: `${this.label}:read ${o.name}`, size: Math.max(4, o.ref.bytes), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST }));
     this.program.outputs.forEach((o, i) => {
-      const source = o.ref.kind === 'constant' ? this.constants.get(o.ref.id)! : this.arena;
-      const offset = o.ref.kind === 'arena' ? o.ref.offset : 0;
+      const source = o.ref.kind === 'constant' ? this.constants.get(o.ref.id)! : o.ref.kind === 'external' ? this.external(o.ref.buffer) : this.arena;
+      const offset = o.ref.kind === 'constant' ? 0 : o.ref.offset;
       if (o.ref.bytes > 0) encoder.copyBufferToBuffer(source, offset, staging[i], 0, o.ref.bytes);
     });
     return staging;

@@ -19,6 +19,9 @@ import { whereCastCases } from './where-cast.ts';
 import { torchFixtureCases } from './torch-fixtures.ts';
 import { reduceCases } from './reduce.ts';
 import { normalizationCases } from './normalization.ts';
+import { activationGradCases } from './activation-grad.ts';
+import { optimizerCases } from './optimizer.ts';
+import { lossCases } from './loss.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -40,4 +43,7 @@ export const SUITES: Record<string, GpuCase[]> = {
   torchFixtures: torchFixtureCases,
   reduce: reduceCases,
   normalization: normalizationCases,
+  activationGrad: activationGradCases,
+  optimizer: optimizerCases,
+  loss: lossCases,
 };

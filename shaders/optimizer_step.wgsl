@@ -1,0 +1,110 @@
+// One optimizer step over every trainable parameter at once. The parameters live in one flat
+// buffer, their gradients at the same offsets in another, and the optimizer's state in `slots`
+// of `count` elements each (slot s of element i at s * count + i). One invocation owns one
+// element: it clips the gradient, applies decoupled weight decay (w -= w * wd * lr), then the
+// update of the chosen optimizer, each formula as Keras 3's update_step writes it
+// (keras/src/optimizers/{sgd,adam,rmsprop,adagrad}.py; clipping and weight decay:
+// base_optimizer.py). Elements are independent, so there is nothing to synchronize; zero padding
+// between parameters (zero weight, zero gradient) stays zero.
+// The host writes `step` before each step: the learning rate (schedules run on the host), the
+// step number t, and Adam's bias corrections 1 - beta1^t and 1 - beta2^t in float64 precision.
+
+struct Params {
+  count: u32,          // elements of the flat buffers (and of each state slot)
+  momentum: f32,       // sgd, rmsprop
+  oneMinusBeta1: f32,  // adam: 1 - beta1, rounded once on the host (not 1 - f32(beta1))
+  oneMinusBeta2: f32,
+  rho: f32,            // rmsprop
+  oneMinusRho: f32,
+  epsilon: f32,
+  weightDecay: f32,    // 0: none
+  clipValue: f32,      // read when CLIP
+}
+
+// 0 sgd, 1 adam (and adamw), 2 rmsprop, 3 adagrad
+override KIND: u32 = 0u;
+// sgd / rmsprop keep a momentum slot (momentum > 0)
+override MOMENTUM: bool = false;
+override NESTEROV: bool = false;
+override CENTERED: bool = false;
+override CLIP: bool = false;
+override WG_SIZE: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> weights: array<f32>;  // [count] flat parameters
+@group(0) @binding(2) var<storage, read_write> grads: array<f32>;    // [count] their gradients
+@group(0) @binding(3) var<storage, read_write> state: array<f32>;    // [slots, count]
+@group(0) @binding(4) var<storage, read_write> step: array<f32>;     // [lr, t, 1 - beta1^t, 1 - beta2^t]
+
+fn slot(s: u32, i: u32) -> u32 {
+  return s * params.count + i;
+}
+
+// sgd.py: m = m * momentum - g * lr; w += m (nesterov: w += m * momentum - g * lr); no momentum: w -= g * lr.
+fn sgd(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+  if (!MOMENTUM) { return w - g * lr; }
+  let m = state[i] * params.momentum - g * lr;
+  state[i] = m;
+  if (NESTEROV) { return w + (m * params.momentum - g * lr); }
+  return w + m;
+}
+
+// adam.py: alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (g - m)(1 - beta1);
+// v += (g^2 - v)(1 - beta2); w -= m * alpha / (sqrt(v) + epsilon).
+fn adam(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+  let alpha = lr * sqrt(step[3]) / step[2];
+  let m = state[i] + (g - state[i]) * params.oneMinusBeta1;
+  let v = state[slot(1u, i)] + (g * g - state[slot(1u, i)]) * params.oneMinusBeta2;
+  state[i] = m;
+  state[slot(1u, i)] = v;
+  return w - (m * alpha) / (sqrt(v) + params.epsilon);
+}
+
+// rmsprop.py: velocity = rho v + (1 - rho) g^2; centered: avg = rho avg + (1 - rho) g and the
+// denominator is velocity - avg^2 + epsilon, else velocity + epsilon; increment = lr g / sqrt(denominator);
+// momentum: mom = momentum * mom + increment, w -= mom; else w -= increment.
+// Slots: velocity 0, then momentum (if MOMENTUM), then the average gradient (if CENTERED).
+fn rmsprop(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+  let velocity = params.rho * state[i] + params.oneMinusRho * g * g;
+  state[i] = velocity;
+  var denominator = velocity + params.epsilon;
+  if (CENTERED) {
+    let s = slot(select(1u, 2u, MOMENTUM), i);
+    let average = params.rho * state[s] + params.oneMinusRho * g;
+    state[s] = average;
+    denominator = velocity - average * average + params.epsilon;
+  }
+  let increment = lr * g / sqrt(denominator);
+  if (!MOMENTUM) { return w - increment; }
+  let momentum = params.momentum * state[slot(1u, i)] + increment;
+  state[slot(1u, i)] = momentum;
+  return w - momentum;
+}
+
+// adagrad.py: accumulator += g^2; w -= lr g / sqrt(accumulator + epsilon).
+fn adagrad(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+  let accumulator = state[i] + g * g;
+  state[i] = accumulator;
+  return w - lr * g / sqrt(accumulator + params.epsilon);
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = gid.x + gid.y * groups.x * WG_SIZE;
+  if (i >= params.count) { return; }
+  let lr = step[0];
+  var g = grads[i];
+  if (CLIP) { g = clamp(g, -params.clipValue, params.clipValue); }
+  let w = weights[i] - weights[i] * params.weightDecay * lr;
+  var updated: f32;
+  if (KIND == 0u) {
+    updated = sgd(i, w, g, lr);
+  } else if (KIND == 1u) {
+    updated = adam(i, w, g, lr);
+  } else if (KIND == 2u) {
+    updated = rmsprop(i, w, g, lr);
+  } else {
+    updated = adagrad(i, w, g, lr);
+  }
+  weights[i] = updated;
+}
