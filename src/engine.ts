@@ -31,9 +31,19 @@ import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
 import type { Graph } from './graph/ir.ts';
 import { KERNEL_OPS } from './graph/ops.ts';
+import { resolveOptimizer, type OptimizerConfig } from './train/optimizers.ts';
+import { resolveLoss, resolveMetrics, type LossConfig } from './train/spec.ts';
+import { TrainableModel } from './train/trainable.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type Storage, type TensorData, type TensorOwner } from './tensor.ts';
 import type { DType } from './tensor-spec.ts';
+
+/** What compile() takes to train: Keras's names (or configs) and defaults; the optimizer defaults to rmsprop, as Keras's does. */
+export interface TrainingOptions {
+  optimizer?: string | OptimizerConfig;
+  loss: string | LossConfig;
+  metrics?: string[];
+}
 
 export interface EngineOptions {
   /** 'webgpu' (default) runs kernels on the GPU; 'cpu' runs the CPU reference through the same API. */
@@ -339,19 +349,34 @@ export class Engine implements TensorOwner {
    * first use and cached; weights are uploaded once per plan. Later setWeights calls on the
    * model do not affect this compiled model: compile again.
    */
-  compile(model: Model | Graph, options: { name?: string } = {}): CompiledModel {
+  compile(model: Model | Graph, options?: { name?: string }): CompiledModel;
+  /**
+   * Compiles a model for training, as Keras's model.compile: `{ optimizer: 'adam', loss:
+   * 'sparseCategoricalCrossentropy', metrics: ['accuracy'] }`. The result fits, evaluates and
+   * predicts (src/train/); its weights start as the model's and go back to it after each fit.
+   */
+  compile(model: Model, options: TrainingOptions): TrainableModel;
+  compile(model: Model | Graph, options: { name?: string } | TrainingOptions = {}): CompiledModel | TrainableModel {
+    if ('loss' in options) {
+      if (!(model instanceof Model)) throw new WgnnError('compile', 'training takes a model built with the model API (sequential or model)');
+      const loss = resolveLoss(options.loss);
+      const metrics = resolveMetrics(options.metrics, loss, model.outputs[0].shape.slice(1).map((d) => d ?? 1));
+      return new TrainableModel(model, loss, metrics, resolveOptimizer(options.optimizer), this.gpu, this.planContext);
+    }
     const graph = model instanceof Model ? model.snapshot() : model;
-    return new CompiledModel(graph, this.gpu, this.planContext, options.name ?? (model instanceof Model ? model.name : 'graph'));
+    return new CompiledModel(graph, this.gpu, this.planContext, (options as { name?: string }).name ?? (model instanceof Model ? model.name : 'graph'));
   }
 
   /**
    * @internal Runs one op of the graph IR (src/graph/ops.ts) on tensors, as a compiled model's
    * step would: the GPU tests run every kernel this way, outputs poisoned, against its reference.
+   * `externals` stand in for the external buffers an effect op (an optimizer step) binds by name;
+   * the op updates them in place and returns no tensors.
    */
-  runOp(op: string, inputs: (Tensor | undefined)[], attrs: unknown): Tensor[] {
+  runOp(op: string, inputs: (Tensor | undefined)[], attrs: unknown, externals: Record<string, Tensor> = {}): Tensor[] {
     const def = Object.hasOwn(KERNEL_OPS, op) ? KERNEL_OPS[op] : undefined;
     if (!def) throw new WgnnError('runOp', `unknown op '${op}'`);
-    return this.execute(op, def, inputs, attrs);
+    return this.execute(op, def, inputs, attrs, externals);
   }
 
   /** Releases the device (WebGPU) or nothing (CPU). Tensors of this engine become unusable. */

@@ -39,13 +39,7 @@ export class Model {
 
   /** A snapshot of the graph: later setWeights calls do not change what was compiled from it. */
   snapshot(): Graph {
-    const source = this.builder.graph;
-    const copy = new Graph();
-    copy.values.push(...source.values.map((v) => ({ ...v })));
-    copy.nodes.push(...source.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs] })));
-    copy.inputs.push(...source.inputs);
-    copy.setOutputs(source.outputs);
-    return copy;
+    return this.builder.graph.clone();
   }
 
   /** One line per layer: name, kind, output shape, number of weights. */

@@ -116,9 +116,25 @@ export abstract class Layer {
     const ids: Record<string, ValueId> = {};
     for (const [key, w] of Object.entries(this.kernelConstants())) {
       ids[key] = builder.constant(`${this.name}/${key}`, w.shape, w.data);
+      builder.graph.values[ids[key]].trainable = true;
       this.constantIds.set(key, ids[key]);
     }
     return ids;
+  }
+
+  /** @internal The graph constants of this layer's weights, by key (training reads and updates them). */
+  weightConstants(): Map<string, ValueId> {
+    return new Map(this.constantIds);
+  }
+
+  /**
+   * @internal Sets weights from the kernels' layout (what training updates), when that is the
+   * framework's layout too; layers that convert (recurrent ones) say they cannot yet.
+   */
+  setTrainedWeights(values: Record<string, Float32Array>): void {
+    const identical = Object.entries(this.kernelConstants()).every(([key, w]) => this.weights.get(key) === w);
+    if (!identical) throw new WgnnError(this.name ?? this.layerKind, 'training a layer whose kernels use another weight layout is not supported yet');
+    this.setWeights(values);
   }
 
   private refreshConstants(): void {

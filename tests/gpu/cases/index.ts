@@ -17,6 +17,8 @@ import { stridedCopyCases } from './strided-copy.ts';
 import { resizeCases } from './resize.ts';
 import { whereCastCases } from './where-cast.ts';
 import { torchFixtureCases } from './torch-fixtures.ts';
+import { gradCases } from './grad.ts';
+import { trainingCases } from './training.ts';
 import { reduceCases } from './reduce.ts';
 import { normalizationCases } from './normalization.ts';
 import { activationGradCases } from './activation-grad.ts';
@@ -41,6 +43,8 @@ export const SUITES: Record<string, GpuCase[]> = {
   resize: resizeCases,
   whereCast: whereCastCases,
   torchFixtures: torchFixtureCases,
+  grad: gradCases,
+  training: trainingCases,
   reduce: reduceCases,
   normalization: normalizationCases,
   activationGrad: activationGradCases,

@@ -1,0 +1,67 @@
+// What `compile(model, { optimizer, loss, metrics })` accepts, with Keras's names (camelCase or
+// Keras's snake_case strings) and defaults, resolved into the attrs of the ops that run them.
+import { WgnnError } from '../errors.ts';
+import type { LossAttrs } from '../ops/loss/op.ts';
+
+export type LossKind = LossAttrs['kind'];
+
+const LOSS_ALIASES: Record<string, LossKind> = {
+  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
+  meanSquaredError: 'meanSquaredError', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError',
+  meanAbsoluteError: 'meanAbsoluteError', mean_absolute_error: 'meanAbsoluteError', mae: 'meanAbsoluteError',
+  huber: 'huber', huber_loss: 'huber',
+};
+
+export interface LossConfig {
+  name: string;
+  /** The model's output is logits (no softmax/sigmoid applied); Keras's from_logits. */
+  fromLogits?: boolean;
+  /** Huber's threshold (Keras default 1). */
+  delta?: number;
+}
+
+export interface Loss {
+  kind: LossKind;
+  fromLogits: boolean;
+  delta: number;
+}
+
+export function resolveLoss(spec: string | LossConfig | undefined): Loss {
+  if (spec === undefined) throw new WgnnError('compile', 'needs a loss (e.g. { loss: \'sparseCategoricalCrossentropy\' })');
+  const config = typeof spec === 'string' ? { name: spec } : spec;
+  const kind = Object.hasOwn(LOSS_ALIASES, config.name) ? LOSS_ALIASES[config.name] : undefined;
+  if (!kind) throw new WgnnError('compile', `unknown loss '${config.name}'; known: ${[...new Set(Object.values(LOSS_ALIASES))].join(', ')}`);
+  return { kind, fromLogits: config.fromLogits ?? false, delta: config.delta ?? 1 };
+}
+
+export type MetricKind = 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'mse' | 'mae';
+
+const METRIC_ALIASES: Record<string, MetricKind | 'accuracy'> = {
+  accuracy: 'accuracy', acc: 'accuracy',
+  binaryAccuracy: 'binaryAccuracy', binary_accuracy: 'binaryAccuracy',
+  categoricalAccuracy: 'categoricalAccuracy', categorical_accuracy: 'categoricalAccuracy',
+  sparseCategoricalAccuracy: 'sparseCategoricalAccuracy', sparse_categorical_accuracy: 'sparseCategoricalAccuracy',
+  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
+  mae: 'mae', meanAbsoluteError: 'mae', mean_absolute_error: 'mae',
+};
+
+export interface Metric {
+  /** The name History and the logs use (as given: 'accuracy' stays 'accuracy'). */
+  name: string;
+  kind: MetricKind;
+}
+
+/** 'accuracy' becomes the variant that fits the loss, as Keras picks it. */
+export function resolveMetrics(names: string[] = [], loss: Loss, outputShape: number[]): Metric[] {
+  return names.map((name) => {
+    const alias = Object.hasOwn(METRIC_ALIASES, name) ? METRIC_ALIASES[name] : undefined;
+    if (!alias) throw new WgnnError('compile', `unknown metric '${name}'; known: ${Object.keys(METRIC_ALIASES).join(', ')}`);
+    if (alias !== 'accuracy') return { name, kind: alias };
+    if (loss.kind === 'sparseCategoricalCrossentropy') return { name, kind: 'sparseCategoricalAccuracy' };
+    if (loss.kind === 'categoricalCrossentropy') return { name, kind: 'categoricalAccuracy' };
+    if (loss.kind === 'binaryCrossentropy' || outputShape.at(-1) === 1) return { name, kind: 'binaryAccuracy' };
+    return { name, kind: 'categoricalAccuracy' };
+  });
+}

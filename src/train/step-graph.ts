@@ -1,0 +1,173 @@
+// The graph of one training (or evaluation, or prediction) step for one batch shape: the
+// model's forward graph with its trainable weights moved to the 'params' buffer, the loss (one
+// stable kernel that also gives the gradient of the model's output; a final softmax or sigmoid
+// is folded into a cross-entropy on logits), the metrics' running sums, the backward graph
+// derived by grad.ts writing each parameter's gradient into 'grads', and the optimizer's update.
+// It compiles and runs like any graph: one command buffer, one submit per step.
+import { inferShapes } from '../compile/infer.ts';
+import { WgnnError } from '../errors.ts';
+import type { Graph, GraphNode, ValueId } from '../graph/ir.ts';
+import { VIEW_OPS } from '../graph/ops.ts';
+import { LINEAR, resolveActivation, type ResolvedActivation } from '../ops/activation/kinds.ts';
+import type { OptimizerAttrs } from '../ops/optimizer/op.ts';
+import { formatShape, sizeOf } from '../shape.ts';
+import { backward, GradBuilder } from './grad.ts';
+import type { ParamLayout } from './params.ts';
+import type { Loss, Metric } from './spec.ts';
+
+/** The external buffers a step graph reads and writes. */
+export const BUFFERS = { params: 'params', grads: 'grads', state: 'optimizerState', step: 'step', metrics: 'metrics', dataX: 'data:x', dataY: 'data:y' } as const;
+
+/** Running sums: slot 0 the loss, then one per metric. */
+export const LOSS_SLOT = 0;
+
+export type StepMode = 'train' | 'evaluate' | 'predict';
+
+export interface StepSpec {
+  mode: StepMode;
+  loss: Loss;
+  metrics: Metric[];
+  optimizer: OptimizerAttrs;
+  /** Rows of x and y come from the uploaded training set ('data:x', 'data:y') by batch indices, or are inputs. */
+  gather: { rows: number } | undefined;
+  /** Per-row weights (Keras class weights) as an input. */
+  weighted: boolean;
+}
+
+export interface StepGraph {
+  graph: Graph;
+  /** The step's inputs, in order: x (or batch indices), then labels and weights where the mode has them. */
+  inputShapes: Map<ValueId, number[]>;
+  /** Rows the loss averages over (batch x every dim but the last). */
+  rows: number;
+}
+
+/** The node that writes `id`, looking through views. */
+function producerOf(graph: Graph, id: ValueId): GraphNode | undefined {
+  const node = graph.nodes.find((n) => n.outputs.includes(id));
+  return node && VIEW_OPS.has(node.op) ? producerOf(graph, node.inputs[0]!) : node;
+}
+
+/**
+ * `forward` is the model's graph (one input, one output); `sampleShape` the shape of one sample
+ * of x (the batch dim excluded), `batch` the batch size of this step.
+ */
+export function buildStepGraph(forward: Graph, layout: ParamLayout, spec: StepSpec, sampleShape: number[], labelSample: number[], batch: number): StepGraph {
+  if (forward.inputs.length !== 1 || forward.outputs.length !== 1) {
+    throw new WgnnError('compile', `training takes models of one input and one output; this one has ${forward.inputs.length} and ${forward.outputs.length}`);
+  }
+  const graph = forward.clone();
+  for (const slot of layout.slots) {
+    const v = graph.values[slot.id];
+    delete v.data;
+    v.external = { buffer: BUFFERS.params, offset: slot.offset };
+  }
+  const x = graph.inputs[0];
+  const inputShapes = new Map<ValueId, number[]>();
+  const xShape = [batch, ...sampleShape];
+  if (spec.gather) {
+    // The batch's rows of the uploaded training set, gathered on the GPU by index: x is no longer an input.
+    graph.inputs.splice(0, 1);
+    const indices = graph.input('batch_indices', [batch], 'int32');
+    inputShapes.set(indices, [batch]);
+    const table = graph.external(BUFFERS.dataX, [spec.gather.rows, sizeOf(sampleShape)], { buffer: BUFFERS.dataX, offset: 0 });
+    const [rows] = graph.node('embedding', 'data/x_rows', [table, indices], {});
+    graph.nodes.push({ id: graph.nodes.length, name: 'data/x', op: 'reshape', inputs: [rows], outputs: [x], attrs: { shape: xShape } });
+    graph.values[x].producer = graph.nodes.length - 1;
+    graph.nodes.unshift(...graph.nodes.splice(-2)); // before the model's nodes: the order stays topological
+  } else {
+    inputShapes.set(x, xShape);
+  }
+  const specs = inferShapes(graph, inputShapes);
+  const b = new GradBuilder(graph, specs);
+  const output = graph.outputs[0];
+  if (spec.mode === 'predict') return { graph, inputShapes, rows: 0 };
+
+  const outShape = b.shape(output);
+  const rows = sizeOf(outShape.slice(0, -1));
+  const labelShape = [batch, ...labelSample];
+  let labels: ValueId;
+  if (spec.gather) {
+    const indices = graph.inputs[0];
+    const table = graph.external(BUFFERS.dataY, [spec.gather.rows, sizeOf(labelSample)], { buffer: BUFFERS.dataY, offset: 0 });
+    specs.set(table, { shape: [spec.gather.rows, sizeOf(labelSample)], dtype: 'float32' });
+    labels = b.reshape('data/y', b.node('embedding', 'data/y_rows', [table, indices], {})[0], labelShape);
+  } else {
+    labels = graph.input('labels', labelShape);
+    inputShapes.set(labels, labelShape);
+    specs.set(labels, { shape: labelShape, dtype: 'float32' });
+  }
+  const expected = spec.loss.kind === 'sparseCategoricalCrossentropy' ? outShape.slice(0, -1) : outShape;
+  if (labelShape.join() !== expected.join()) {
+    throw new WgnnError('loss', `${spec.loss.kind} needs labels of shape ${formatShape(expected)} for the model's output ${formatShape(outShape)}, got ${formatShape(labelShape)}`);
+  }
+  let weights: ValueId | undefined;
+  if (spec.weighted) {
+    weights = graph.input('sample_weights', [rows]);
+    inputShapes.set(weights, [rows]);
+    specs.set(weights, { shape: [rows], dtype: 'float32' });
+  }
+
+  // A cross-entropy on a softmax or sigmoid output runs on the logits, in one stable kernel.
+  let pred = output;
+  let fromLogits = spec.loss.fromLogits;
+  const last = producerOf(graph, output);
+  const categorical = spec.loss.kind === 'sparseCategoricalCrossentropy' || spec.loss.kind === 'categoricalCrossentropy';
+  if (!fromLogits && last && categorical && last.op === 'softmax' && !(last.attrs as { log: boolean }).log && [-1, outShape.length - 1].includes((last.attrs as { axis: number }).axis)) {
+    [pred, fromLogits] = [last.inputs[0]!, true];
+  } else if (!fromLogits && last && spec.loss.kind === 'binaryCrossentropy' && last.op === 'activation' && (last.attrs as ResolvedActivation).kind === 'sigmoid') {
+    [pred, fromLogits] = [last.inputs[0]!, true];
+  }
+  const lossAttrs = { kind: spec.loss.kind, fromLogits, delta: spec.loss.delta, scale: 1 / rows };
+  const [rowLoss, dPred] = b.node('loss', 'loss', [b.reshape('loss/pred', pred, outShape), labels, weights], lossAttrs, 2);
+  b.node('accumulate', 'loss/sum', [rowLoss], { slot: LOSS_SLOT }, 0);
+  spec.metrics.forEach((metric, i) => b.node('accumulate', `${metric.name}/sum`, [metricValues(b, metric, output, labels)], { slot: LOSS_SLOT + 1 + i }, 0));
+  if (spec.mode === 'evaluate') return { graph, inputShapes, rows };
+
+  const grads = backward(b, new Map([[pred, b.reshape('loss/grad', dPred, b.shape(pred))]]), layout.slots.map((s) => s.id));
+  const written = layout.slots.flatMap((slot) => {
+    const d = grads.get(slot.id);
+    return d === undefined ? [] : [intoGradBuffer(b, d, slot.offset, slot.name)];
+  });
+  b.node('optimizerStep', 'optimizer', written, { ...spec.optimizer, count: layout.total }, 0);
+  return { graph, inputShapes, rows };
+}
+
+/**
+ * Makes the gradient `d` land at `offset` of the 'grads' buffer: the node computing it (through
+ * views) writes there directly, unless its value lives elsewhere already; then a copy does.
+ */
+function intoGradBuffer(b: GradBuilder, d: ValueId, offset: number, name: string): ValueId {
+  let root = d;
+  for (let node = b.graph.nodes.find((n) => n.outputs.includes(root)); node && VIEW_OPS.has(node.op); node = b.graph.nodes.find((n) => n.outputs.includes(root))) root = node.inputs[0]!;
+  const value = b.graph.values[root];
+  const own = value.producer !== undefined && value.external === undefined && !b.graph.inputs.includes(root) && !b.graph.outputs.includes(root);
+  const target = own ? root : b.node('activation', `${name}/grad`, [d], LINEAR)[0];
+  b.graph.values[target].external = { buffer: BUFFERS.grads, offset };
+  return target;
+}
+
+/** One value per row whose sum is the metric's running total (accuracy: 1 where right). */
+function metricValues(b: GradBuilder, metric: Metric, output: ValueId, labels: ValueId): ValueId {
+  const shape = b.shape(output);
+  const axis = shape.length - 1;
+  const name = metric.name;
+  const argmax = (v: ValueId) => b.node('cast', `${name}/float`, [b.node('argReduce', `${name}/argmax`, [v], { kind: 'max', axis, keepDims: false, selectLast: false })[0]], { to: 'float32' })[0];
+  const meanOfLast = (v: ValueId) => b.node('reduce', `${name}/mean`, [v], { kind: 'mean', axes: [axis], keepDims: false })[0];
+  switch (metric.kind) {
+    case 'sparseCategoricalAccuracy':
+      return b.binary(`${name}/hit`, 'equal', argmax(output), labels);
+    case 'categoricalAccuracy':
+      return b.binary(`${name}/hit`, 'equal', argmax(output), argmax(labels));
+    case 'binaryAccuracy': {
+      const half = b.constant(`${name}/threshold`, [1], Float32Array.of(0.5));
+      return meanOfLast(b.binary(`${name}/hit`, 'equal', b.binary(`${name}/positive`, 'greater', output, half), labels));
+    }
+    case 'mse': {
+      const e = b.binary(`${name}/error`, 'sub', output, labels);
+      return meanOfLast(b.binary(`${name}/square`, 'mul', e, e));
+    }
+    case 'mae':
+      return meanOfLast(b.node('activation', `${name}/abs`, [b.binary(`${name}/error`, 'sub', output, labels)], resolveActivation(name, 'abs'))[0]);
+  }
+}

@@ -1,0 +1,259 @@
+// A model compiled for training: Keras's fit, evaluate, predict and trainOnBatch over a
+// TrainingSession. fit uploads the training set once and gathers each batch on the GPU from a
+// seeded per-epoch permutation; the loss and metrics accumulate on the GPU and are read back
+// without stalling the steps (every `readEvery` steps, and at each epoch's end).
+import { WgnnError } from '../errors.ts';
+import type { Graph } from '../graph/ir.ts';
+import type { Model } from '../model/model.ts';
+import type { PlanContext } from '../ops/op.ts';
+import type { GpuExecutor } from '../runtime/gpu-executor.ts';
+import { sizeOf } from '../shape.ts';
+import { History, type Callback, type Logs, type TrainingControl } from './callbacks.ts';
+import { labels, permutation, pick, rowsOf, samples, type DataInput, type Samples } from './data.ts';
+import type { Optimizer } from './optimizers.ts';
+import { TrainingSession } from './session.ts';
+import type { Loss, Metric } from './spec.ts';
+import { BUFFERS, LOSS_SLOT } from './step-graph.ts';
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the training samples every epoch (seeded by `seed`). */
+  shuffle?: boolean;
+  seed?: number;
+  /** The last fraction of the samples (before shuffling) held out for validation, as Keras does. */
+  validationSplit?: number;
+  validationData?: [DataInput, DataInput];
+  initialEpoch?: number;
+  /** Per class, the weight of its samples' loss. */
+  classWeight?: Record<number, number>;
+  callbacks?: Callback | Callback[];
+  /** Steps between the asynchronous reads of the running loss (onBatchEnd's logs); default 16. */
+  readEvery?: number;
+}
+
+export class TrainableModel {
+  private readonly session: TrainingSession;
+  private fitting = false;
+  private readonly forward: Graph;
+
+  /** @internal Made by engine.compile(model, { optimizer, loss, metrics }). */
+  constructor(
+    readonly model: Model,
+    readonly loss: Loss,
+    readonly metrics: Metric[],
+    private readonly optimizer: Optimizer,
+    gpu: GpuExecutor | null,
+    ctx: PlanContext,
+  ) {
+    this.forward = model.snapshot();
+    this.session = new TrainingSession(this.forward, { loss, metrics, optimizer: optimizer.attrs }, gpu, ctx, model.name);
+    if (this.session.layout.slots.length === 0) throw new WgnnError(model.name, 'has no trainable weights');
+  }
+
+  /** @internal The session (tests read its gradients and parameters). */
+  get trainingSession(): TrainingSession {
+    return this.session;
+  }
+
+  /** Keras's `iterations`: optimizer steps taken so far. */
+  get iterations(): number {
+    return this.session.iterations;
+  }
+
+  async fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {
+    if (this.fitting) throw new WgnnError(this.model.name, 'fit is already running on this model; await it before starting another');
+    this.fitting = true;
+    try {
+      return await this.fitLoop(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  /** Loss and metrics over (x, y), batch by batch (Keras's evaluate). */
+  async evaluate(x: DataInput, y: DataInput, options: { batchSize?: number } = {}): Promise<Logs> {
+    const { xs, ys } = this.data(x, y);
+    const batchSize = this.batchSize(options.batchSize);
+    await this.session.takeMetrics();
+    for (let from = 0; from < xs.count; from += batchSize) {
+      const to = Math.min(xs.count, from + batchSize);
+      await this.session.run({ mode: 'evaluate', data: [rowsOf(xs, from, to).data, rowsOf(ys, from, to).data], batch: to - from, sampleShape: xs.sampleShape, labelSample: ys.sampleShape });
+    }
+    return this.logs(await this.session.takeMetrics(), xs.count);
+  }
+
+  /** The model's outputs for x, batch by batch, concatenated. */
+  async predict(x: DataInput, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    const xs = samples('predict x', x, this.inputSample, this.inputDtype);
+    const batchSize = this.batchSize(options.batchSize);
+    const parts: Float32Array[] = [];
+    for (let from = 0; from < xs.count; from += batchSize) {
+      const to = Math.min(xs.count, from + batchSize);
+      parts.push(await this.session.predict({ mode: 'predict', data: [rowsOf(xs, from, to).data], batch: to - from, sampleShape: xs.sampleShape, labelSample: [] }));
+    }
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  }
+
+  /** One optimizer step on one batch; returns its loss and metrics. */
+  async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+    const { xs, ys } = this.data(x, y);
+    await this.session.takeMetrics();
+    await this.session.run({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
+    const logs = this.logs(await this.session.takeMetrics(), xs.count);
+    await this.syncWeights();
+    return logs;
+  }
+
+  /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */
+  async syncWeights(): Promise<void> {
+    const params = await this.session.readExternal(BUFFERS.params);
+    for (const layer of this.model.layers) {
+      const values: Record<string, Float32Array> = {};
+      for (const [key, id] of layer.weightConstants()) {
+        const slot = this.session.layout.slots.find((s) => s.id === id);
+        if (slot) values[key] = params.slice(slot.offset, slot.offset + slot.size);
+      }
+      if (Object.keys(values).length) layer.setTrainedWeights(values);
+    }
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+
+  private async fitLoop(x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
+    const { xs: all, ys: allY } = this.data(x, y);
+    const epochs = options.epochs ?? 1;
+    const batchSize = this.batchSize(options.batchSize);
+    const readEvery = options.readEvery ?? 16;
+    let [train, trainY, validation] = [all, allY, options.validationData as [DataInput, DataInput] | undefined];
+    const split = options.validationSplit ?? 0;
+    if (!(split >= 0 && split < 1)) throw new WgnnError('fit', `validationSplit ${split} must be in [0, 1)`);
+    if (split > 0 && !validation) {
+      const at = Math.floor(all.count * (1 - split));
+      if (at < 1 || at >= all.count) throw new WgnnError('fit', `validationSplit ${split} of ${all.count} samples leaves no training or no validation samples`);
+      [train, trainY] = [rowsOf(all, 0, at), rowsOf(allY, 0, at)];
+      validation = [{ data: rowsOf(all, at, all.count).data, shape: [all.count - at, ...all.sampleShape] }, { data: rowsOf(allY, at, all.count).data, shape: [all.count - at, ...allY.sampleShape] }];
+    }
+    const weightsOf = this.classWeights(options.classWeight, trainY);
+    // The training set goes to the GPU once; each step sends only its batch's indices.
+    const gather = this.inputDtype === 'float32';
+    if (gather) {
+      this.session.setExternal(BUFFERS.dataX, train.data as Float32Array);
+      this.session.setExternal(BUFFERS.dataY, trainY.data as Float32Array);
+    }
+    const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+    const control: TrainingControl = {
+      stopTraining: false,
+      saveParams: () => this.session.readExternal(BUFFERS.params),
+      restoreParams: (params) => this.session.setExternal(BUFFERS.params, params),
+    };
+    for (const c of callbacks) c.setControl?.(control);
+    const history = new History();
+    for (const c of callbacks) await c.onTrainBegin?.({});
+    await this.session.takeMetrics();
+    const seed = options.seed ?? 20261201;
+    const rowsPerSample = this.outputRowsPerSample();
+    for (let epoch = options.initialEpoch ?? 0; epoch < epochs && !control.stopTraining; epoch++) {
+      for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
+      const order = options.shuffle === false ? Int32Array.from({ length: train.count }, (_, i) => i) : permutation(train.count, seed + epoch);
+      let latest: Logs = {};
+      let seen = 0;
+      const steps = Math.ceil(train.count / batchSize);
+      for (let step = 0; step < steps; step++) {
+        const indices = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
+        const weights = weightsOf ? [Float32Array.from(indices, (i) => weightsOf[i])] : [];
+        const data = gather ? [indices, ...weights] : [pick(train, indices), pick(trainY, indices), ...weights];
+        await this.session.run(
+          { mode: 'train', data, batch: indices.length, sampleShape: train.sampleShape, labelSample: trainY.sampleShape, gatherRows: gather ? train.count : undefined, weighted: weightsOf !== undefined },
+          this.optimizer.learningRate(this.session.iterations),
+        );
+        seen += indices.length;
+        if ((step + 1) % readEvery === 0 && step + 1 < steps) {
+          // Read the running sums without waiting for them; let the page's event loop run.
+          const upTo = seen;
+          void this.session.readExternal(BUFFERS.metrics).then((sums) => (latest = this.logs(sums, upTo)), () => {});
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        for (const c of callbacks) await c.onBatchEnd?.(step, latest);
+      }
+      const logs = this.logs(await this.session.takeMetrics(), train.count, rowsPerSample);
+      if (!Number.isFinite(logs.loss)) await this.nonFinite(epoch, logs.loss);
+      if (validation) {
+        for (const [name, value] of Object.entries(await this.evaluate(validation[0], validation[1], { batchSize }))) logs[`val_${name}`] = value;
+      }
+      history.record(epoch, logs);
+      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+    }
+    for (const c of callbacks) await c.onTrainEnd?.(history.epoch.length ? Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v.at(-1)!])) : {});
+    await this.syncWeights();
+    return history;
+  }
+
+  /** The loss went NaN or infinite: stop, naming the epoch and the first layer whose gradient is not finite. */
+  private async nonFinite(epoch: number, loss: number): Promise<never> {
+    const grads = await this.session.readExternal(BUFFERS.grads);
+    const bad = this.session.layout.slots.find((s) => grads.subarray(s.offset, s.offset + s.size).some((v) => !Number.isFinite(v)));
+    const where = bad ? `; the first layer weight whose gradient is not finite: ${bad.name}` : '';
+    throw new WgnnError('fit', `the loss became ${loss} in epoch ${epoch} (by optimizer step ${this.session.iterations})${where}; lower the learning rate or check the data`);
+  }
+
+  private logs(sums: Float32Array, samplesCount: number, rowsPerSample = this.outputRowsPerSample()): Logs {
+    const rows = samplesCount * rowsPerSample;
+    const logs: Logs = { loss: sums[LOSS_SLOT] / rows };
+    this.metrics.forEach((m, i) => (logs[m.name] = sums[LOSS_SLOT + 1 + i] / rows));
+    return logs;
+  }
+
+  /** Per training sample, the weight of its loss (its class's weight), or undefined without class weights. */
+  private classWeights(classWeight: Record<number, number> | undefined, ys: Samples): Float32Array | undefined {
+    if (!classWeight) return undefined;
+    if (this.outputRowsPerSample() !== 1) throw new WgnnError('fit', 'classWeight takes models with one output row per sample');
+    const size = sizeOf(ys.sampleShape);
+    return Float32Array.from({ length: ys.count }, (_, i) => {
+      const row = ys.data.subarray(i * size, (i + 1) * size);
+      const cls = this.loss.kind === 'sparseCategoricalCrossentropy' ? row[0] : size === 1 ? Math.round(row[0]) : row.indexOf(Math.max(...row));
+      return classWeight[cls] ?? 1;
+    });
+  }
+
+  private data(x: DataInput, y: DataInput): { xs: Samples; ys: Samples } {
+    const xs = samples('x', x, this.inputSample, this.inputDtype);
+    if (xs.count === 0) throw new WgnnError('x', 'holds no samples');
+    const outputSample = this.outputSample(xs);
+    return { xs, ys: labels(y, this.loss, outputSample, xs.count) };
+  }
+
+  private batchSize(given: number | undefined): number {
+    const b = given ?? 32;
+    if (!Number.isInteger(b) || b < 1) throw new WgnnError('fit', `batchSize ${b} must be an integer >= 1`);
+    return b;
+  }
+
+  private get inputSample(): (number | null)[] {
+    return (this.forward.values[this.forward.inputs[0]].shape ?? []).slice(1);
+  }
+
+  private get inputDtype(): 'float32' | 'int32' {
+    return this.forward.values[this.forward.inputs[0]].dtype;
+  }
+
+  /** One sample's output shape (known from the model, or from an x sample). */
+  private outputSample(xs?: Samples): number[] {
+    const declared = this.model.outputs[0].shape.slice(1);
+    if (declared.every((d) => d !== null)) return declared as number[];
+    if (!xs) throw new WgnnError(this.model.name, 'the output shape depends on the input; pass data');
+    throw new WgnnError(this.model.name, `outputs of open shape [${declared.map((d) => d ?? '?')}] are not supported for training yet`);
+  }
+
+  private outputRowsPerSample(): number {
+    return sizeOf(this.outputSample().slice(0, -1));
+  }
+}

@@ -1,0 +1,70 @@
+// Training on the GPU: one step's gradients and updated parameters against the CPU reference
+// for every optimizer, a classifier and a non-linear binary task that must converge, and two
+// runs with the same seed that must give the same weights bit for bit (no float atomics).
+import { createEngine, layers, sequential, type Engine } from '../../../src/index.ts';
+import { BUFFERS } from '../../../src/train/step-graph.ts';
+import type { OptimizerConfig } from '../../../src/train/optimizers.ts';
+import { expectClose, reduction } from '../../harness/compare.ts';
+import { blobs, circle } from '../../harness/training-data.ts';
+import type { GpuCase } from './case.ts';
+
+const classifier = () => sequential([layers.dense({ units: 13, activation: 'tanh' }), layers.dense({ units: 7, activation: 'relu' }), layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2] });
+
+function stepCase(optimizer: OptimizerConfig): GpuCase {
+  const name = `training step ${optimizer.name} ${JSON.stringify(optimizer).replace(/"/g, '')}`;
+  return {
+    name,
+    async run(ctx) {
+      const { x, y } = blobs(37);
+      const results: { grads: Float32Array; params: Float32Array }[] = [];
+      for (const engine of [await ctx.engine(), await createEngine({ backend: 'cpu' })] as Engine[]) {
+        const t = engine.compile(classifier(), { optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+        await t.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false });
+        results.push({ grads: await t.trainingSession.readExternal(BUFFERS.grads), params: await t.trainingSession.readExternal(BUFFERS.params) });
+        t.dispose();
+      }
+      const [gpu, cpu] = results;
+      expectClose(`${name}: gradients of the last step`, gpu.grads, cpu.grads, reduction(37), { seed: 37, shape: [gpu.grads.length] });
+      expectClose(`${name}: parameters after 3 steps`, gpu.params, cpu.params, reduction(37), { seed: 37, shape: [gpu.params.length] });
+    },
+  };
+}
+
+export const trainingCases: GpuCase[] = [
+  ...([
+    { name: 'sgd', learningRate: 0.1 },
+    { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+    { name: 'adam', learningRate: 0.01 },
+    { name: 'adamw', learningRate: 0.01, weightDecay: 0.1 },
+    { name: 'rmsprop', learningRate: 0.01, centered: true },
+    { name: 'adagrad', learningRate: 0.1, clipValue: 0.05 },
+  ] as OptimizerConfig[]).map(stepCase),
+  {
+    name: 'training a classifier on three blobs converges, and the same seed gives the same weights bit for bit',
+    async run(ctx) {
+      const engine = await ctx.engine();
+      const { x, y } = blobs(96);
+      const weights: Float32Array[] = [];
+      for (let run = 0; run < 2; run++) {
+        const model = classifier();
+        const t = engine.compile(model, { optimizer: { name: 'adam', learningRate: 0.05 }, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+        const history = await t.fit(x, y, { epochs: 12, batchSize: 16, seed: 9 });
+        if (!(history.get('accuracy').at(-1)! > 0.97)) throw new Error(`accuracy ${history.get('accuracy')}`);
+        weights.push(model.getWeights('dense_3').kernel);
+        t.dispose();
+      }
+      if (weights[0].some((v, i) => v !== weights[1][i])) throw new Error('two runs with one seed gave different weights');
+    },
+  },
+  {
+    name: 'training on a circle (binary cross-entropy on a sigmoid output) converges',
+    async run(ctx) {
+      const { x, y } = circle(128);
+      const model = sequential([layers.dense({ units: 16, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' })], { inputShape: [2] });
+      const t = (await ctx.engine()).compile(model, { optimizer: { name: 'adam', learningRate: 0.03 }, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      const history = await t.fit(x, y, { epochs: 40, batchSize: 32, validationSplit: 0.25 });
+      if (!(history.loss.at(-1)! < 0.3 && history.get('val_accuracy').at(-1)! > 0.85)) throw new Error(`loss ${history.loss.at(-1)}, val_accuracy ${history.get('val_accuracy').at(-1)}`);
+      t.dispose();
+    },
+  },
+];
