@@ -513,11 +513,9 @@ export class Engine implements TensorOwner {
         const data = (t.storage(where) as { data: TensorData }).data;
         return { shape: [...t.shape], data: data as Float32Array };
       });
-      const results = op.reference(hosts, attrs);
-      if (op.effects) {
-        const arrays = new Map([...externalStorages].map(([name, s]) => [name, (s as { data: Float32Array }).data]));
-        op.referenceEffects?.(hosts, attrs, arrays);
-      }
+      const arrays = new Map([...externalStorages].map(([name, s]) => [name, (s as { data: Float32Array }).data]));
+      const results = op.reference(hosts, attrs, arrays);
+      if (op.effects) op.referenceEffects?.(hosts, attrs, arrays);
       return results.map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data, holders: 0 }));
     }
     const plan = op.plan(specs, outputs, attrs, this.planContext);

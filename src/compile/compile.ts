@@ -10,6 +10,7 @@ import { sizeOf } from '../shape.ts';
 import { BYTES_PER_ELEMENT } from '../tensor-spec.ts';
 import { fuse, removeDeadNodes, separateRepeatedInputs, type Fusions, type Program } from './fuse.ts';
 import { inferShapes } from './infer.ts';
+import { lowerForInference } from './lower.ts';
 import { alignUp, planMemory, validateMemoryPlan, type Lifetime, type MemoryPlan } from './memory.ts';
 
 /** Where a value's bytes are: a constant's own buffer, a range of the arena, or of an external buffer (training state). */
@@ -59,6 +60,7 @@ export function prepareProgram(graph: Graph, inputShapes: Map<ValueId, number[]>
     outputs: [...graph.outputs],
     specs: inferShapes(graph, inputShapes, order),
   };
+  lowerForInference(program);
   const fusions = optimize ? fuse(program) : { batchNormFolds: 0, biasFusions: 0, activationFusions: 0 };
   removeDeadNodes(program);
   return { program, fusions };

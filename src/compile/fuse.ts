@@ -9,6 +9,7 @@ import type { GraphNode, GraphValue, ValueId } from '../graph/ir.ts';
 import { ACTIVATIONS, LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
 import { KERNEL_OPS } from '../graph/ops.ts';
 import type { Specs } from './infer.ts';
+import { memoizedByArrays } from './memo.ts';
 
 export interface Program {
   values: GraphValue[];
@@ -54,23 +55,7 @@ function absorb(program: Program, first: GraphNode, second: GraphNode): void {
   program.nodes = program.nodes.filter((n) => n !== second);
 }
 
-/**
- * Folded weights by the arrays they came from: every signature's plan of a model folds the same
- * batch norm, and must get the same arrays back (the compiled model uploads each array once).
- */
-const foldedByArrays = new WeakMap<object, unknown>();
 const NO_BIAS = {};
-
-function memoized<T>(keys: object[], make: () => T): T {
-  let level: WeakMap<object, unknown> = foldedByArrays;
-  for (const key of keys.slice(0, -1)) {
-    if (!level.has(key)) level.set(key, new WeakMap());
-    level = level.get(key) as WeakMap<object, unknown>;
-  }
-  const last = keys[keys.length - 1];
-  if (!level.has(last)) level.set(last, make());
-  return level.get(last) as T;
-}
 
 function foldBatchNorm(program: Program, node: GraphNode): boolean {
   if (node.op !== 'conv2d' && node.op !== 'matmul') return false;
@@ -85,7 +70,7 @@ function foldBatchNorm(program: Program, node: GraphNode): boolean {
   const weightShape = program.specs.get(weightId)!.shape;
   if (!weights.data || (bias && (!bias.data || program.specs.get(bias.id)!.shape.join() !== `${C}`)) || !scale || !shift || weightShape.at(-1) !== C) return false;
   const w = weights.data as Float32Array;
-  const { folded, newBias } = memoized([w, scale, shift, bias?.data ?? NO_BIAS], () => ({
+  const { folded, newBias } = memoizedByArrays([w, scale, shift, bias?.data ?? NO_BIAS], () => ({
     folded: w.map((v, i) => v * scale[i % C]),
     newBias: new Float32Array(C).map((_, c) => ((bias?.data as Float32Array | undefined)?.[c] ?? 0) * scale[c] + shift[c]),
   }));

@@ -31,8 +31,11 @@ export interface GraphValue {
   data?: TensorData;
   /** Where the value lives when the graph does not own its memory; a node may write it. */
   external?: ExternalRef;
-  /** A layer weight (a constant) that training updates; the optimizer's parameters are these. */
-  trainable?: boolean;
+  /**
+   * A layer weight (a constant) that training updates: 'trainable' ones by the optimizer (the
+   * parameters), 'nonTrainable' ones by their own op (batch norm's moving statistics).
+   */
+  weight?: 'trainable' | 'nonTrainable';
   producer?: NodeId;
 }
 

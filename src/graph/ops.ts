@@ -4,14 +4,18 @@ import { WgnnError } from '../errors.ts';
 import { activationOp } from '../ops/activation/op.ts';
 import { activationGradOp } from '../ops/activation-grad/op.ts';
 import { channelAffineOp } from '../ops/batch-norm/op.ts';
+import { batchNormOp } from '../ops/batch-norm/layer-op.ts';
+import { dropoutOp } from '../ops/dropout/op.ts';
 import { binaryOp } from '../ops/binary/op.ts';
 import { concatOp } from '../ops/concat/op.ts';
 import { convTranspose2dOp } from '../ops/conv-transpose2d/op.ts';
 import { conv2dOp } from '../ops/conv2d/op.ts';
+import { conv2dBackwardFilterOp } from '../ops/conv2d-backward-filter/op.ts';
 import { depthToSpaceOp } from '../ops/depth-to-space/op.ts';
 import { matmulOp } from '../ops/matmul/op.ts';
 import type { OpDefinition, TensorSpec } from '../ops/op.ts';
 import { pool2dOp } from '../ops/pool2d/op.ts';
+import { pool2dBackwardOp } from '../ops/pool2d/backward.ts';
 import { recurrentOp } from '../ops/recurrent/op.ts';
 import { softmaxOp } from '../ops/softmax/op.ts';
 import { transposeOp } from '../ops/transpose/op.ts';
@@ -30,6 +34,10 @@ import { layerNormOp } from '../ops/normalize/layer-norm.ts';
 import { optimizerStepOp } from '../ops/optimizer/op.ts';
 import { accumulateOp } from '../ops/accumulate/op.ts';
 import { lossOp } from '../ops/loss/op.ts';
+import { batchNormTrainOp } from '../ops/batch-norm-train/op.ts';
+import { batchNormBackwardOp } from '../ops/batch-norm-train/backward.ts';
+import { movingAverageOp } from '../ops/moving-average/op.ts';
+import { dropoutBackwardOp, dropoutTrainOp } from '../ops/dropout-train/op.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 
 export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
@@ -40,9 +48,13 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   softmax: softmaxOp,
   conv2d: conv2dOp,
   convTranspose2d: convTranspose2dOp,
+  conv2dBackwardFilter: conv2dBackwardFilterOp,
   pool2d: pool2dOp,
+  pool2dBackward: pool2dBackwardOp,
   depthToSpace: depthToSpaceOp,
   channelAffine: channelAffineOp,
+  batchNorm: batchNormOp,
+  dropout: dropoutOp,
   concat: concatOp,
   recurrent: recurrentOp,
   transpose: transposeOp,
@@ -61,6 +73,11 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   optimizerStep: optimizerStepOp,
   accumulate: accumulateOp,
   loss: lossOp,
+  batchNormTrain: batchNormTrainOp,
+  batchNormBackward: batchNormBackwardOp,
+  movingAverage: movingAverageOp,
+  dropoutTrain: dropoutTrainOp,
+  dropoutBackward: dropoutBackwardOp,
 };
 
 /** reshape: 0 copies the input's dim at that position (unless allowZero), -1 is inferred (ONNX Reshape semantics). */

@@ -16,7 +16,7 @@ export const layers = {
   dense: (o: DenseOptions) => new Dense(o),
   activation: (activation: ActivationName, name?: string) => new Activation(activation, name),
   softmax: (o: { axis?: number; name?: string } = {}) => new Softmax(o.axis, o.name),
-  dropout: (o: { rate: number; name?: string }) => new Dropout(o.rate, o.name),
+  dropout: (o: { rate: number; name?: string; seed?: number }) => new Dropout(o.rate, o.name, o.seed),
   flatten: (o: { name?: string } = {}) => new Flatten(o.name),
   reshape: (o: { targetShape: number[]; name?: string }) => new Reshape(o.targetShape, o.name),
   add: (o: { name?: string } = {}) => new Add(o.name),

@@ -69,7 +69,11 @@ export interface OpDefinition<Attrs> {
   /** Validates inputs (a missing optional input is undefined) and returns the output specs. */
   infer(where: string, inputs: (TensorSpec | undefined)[], attrs: Attrs): TensorSpec[];
   plan(inputs: (TensorSpec | undefined)[], outputs: TensorSpec[], attrs: Attrs, ctx: PlanContext): OpPlan;
-  reference(inputs: (HostTensor | undefined)[], attrs: Attrs): HostTensor[];
+  /**
+   * `externals`: the host copies of external buffers, for an op whose outputs depend on one it
+   * binds by name (dropout reads the step number from 'step'); absent where none are given.
+   */
+  reference(inputs: (HostTensor | undefined)[], attrs: Attrs, externals?: Map<string, Float32Array>): HostTensor[];
   /**
    * Ops that write external buffers (an optimizer's update, a metric's running sum) instead of, or
    * besides, their outputs: the compiler keeps them though nothing reads their outputs, and the

@@ -36,7 +36,7 @@ export function runGraphOnCpu(graph: Graph, inputShapes: Map<ValueId, number[]>,
       continue;
     }
     const def = KERNEL_OPS[node.op];
-    const outs = def.reference(ins, node.attrs);
+    const outs = def.reference(ins, node.attrs, externals);
     def.referenceEffects?.(ins, node.attrs, externals);
     node.outputs.forEach((id, i) => {
       const target = externalView(id);

@@ -25,10 +25,11 @@ export interface ParamLayout {
   total: number;
 }
 
-export function layoutParams(graph: Graph): ParamLayout {
+/** The layout of the model's weights of one kind: trainable ones ('params'), or the others ('variables'). */
+export function layoutParams(graph: Graph, kind: 'trainable' | 'nonTrainable' = 'trainable'): ParamLayout {
   let total = 0;
   const slots = graph.values
-    .filter((v) => v.trainable && v.data)
+    .filter((v) => v.weight === kind && v.data)
     .map((v) => {
       const shape = v.shape as number[];
       const slot = { id: v.id, name: v.name, shape, offset: total, size: sizeOf(shape) };

@@ -41,6 +41,8 @@ export interface StepInputs {
 
 export class TrainingSession {
   readonly layout: ParamLayout;
+  /** The weights training updates without gradients (batch norm's moving statistics), in 'variables'. */
+  readonly variables: ParamLayout;
   /** Optimizer steps taken (Keras's `iterations`). */
   iterations = 0;
   private readonly plans = new Map<string, Promise<Plan>>();
@@ -58,8 +60,10 @@ export class TrainingSession {
     readonly name: string,
   ) {
     this.layout = layoutParams(forward);
+    this.variables = layoutParams(forward, 'nonTrainable');
     const attrs = this.optimizerAttrs;
     this.setExternal(BUFFERS.params, packParams(forward, this.layout));
+    this.setExternal(BUFFERS.variables, packParams(forward, this.variables));
     this.setExternal(BUFFERS.grads, new Float32Array(this.layout.total));
     if (optimizerStateSlots(attrs)) this.setExternal(BUFFERS.state, initialState(attrs));
     this.setExternal(BUFFERS.step, new Float32Array(STEP_SLOTS));
@@ -182,7 +186,7 @@ export class TrainingSession {
       gather: inputs.gatherRows === undefined ? undefined : { rows: inputs.gatherRows },
       weighted: inputs.weighted ?? false,
     };
-    const step = buildStepGraph(this.forward, this.layout, spec, inputs.sampleShape, inputs.labelSample, inputs.batch);
+    const step = buildStepGraph(this.forward, this.layout, this.variables, spec, inputs.sampleShape, inputs.labelSample, inputs.batch);
     if (!this.gpu) return { step };
     const alignment = Math.max(this.ctx.limits.minStorageBufferOffsetAlignment ?? 256, 4);
     const program = compileProgram(step.graph, step.inputShapes, this.ctx, alignment);

@@ -16,7 +16,7 @@ import type { ParamLayout } from './params.ts';
 import type { Loss, Metric } from './spec.ts';
 
 /** The external buffers a step graph reads and writes. */
-export const BUFFERS = { params: 'params', grads: 'grads', state: 'optimizerState', step: 'step', metrics: 'metrics', dataX: 'data:x', dataY: 'data:y' } as const;
+export const BUFFERS = { params: 'params', variables: 'variables', grads: 'grads', state: 'optimizerState', step: 'step', metrics: 'metrics', dataX: 'data:x', dataY: 'data:y' } as const;
 
 /** Running sums: slot 0 the loss, then one per metric. */
 export const LOSS_SLOT = 0;
@@ -52,16 +52,19 @@ function producerOf(graph: Graph, id: ValueId): GraphNode | undefined {
  * `forward` is the model's graph (one input, one output); `sampleShape` the shape of one sample
  * of x (the batch dim excluded), `batch` the batch size of this step.
  */
-export function buildStepGraph(forward: Graph, layout: ParamLayout, spec: StepSpec, sampleShape: number[], labelSample: number[], batch: number): StepGraph {
+export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: ParamLayout, spec: StepSpec, sampleShape: number[], labelSample: number[], batch: number): StepGraph {
   if (forward.inputs.length !== 1 || forward.outputs.length !== 1) {
     throw new WgnnError('compile', `training takes models of one input and one output; this one has ${forward.inputs.length} and ${forward.outputs.length}`);
   }
   const graph = forward.clone();
-  for (const slot of layout.slots) {
-    const v = graph.values[slot.id];
-    delete v.data;
-    v.external = { buffer: BUFFERS.params, offset: slot.offset };
+  for (const [slots, buffer] of [[layout.slots, BUFFERS.params], [variables.slots, BUFFERS.variables]] as const) {
+    for (const slot of slots) {
+      const v = graph.values[slot.id];
+      delete v.data;
+      v.external = { buffer, offset: slot.offset };
+    }
   }
+  if (spec.mode === 'train') trainingModeOps(graph, variables);
   const x = graph.inputs[0];
   const inputShapes = new Map<ValueId, number[]>();
   const xShape = [batch, ...sampleShape];
@@ -131,6 +134,25 @@ export function buildStepGraph(forward: Graph, layout: ParamLayout, spec: StepSp
   });
   b.node('optimizerStep', 'optimizer', written, { ...spec.optimizer, count: layout.total }, 0);
   return { graph, inputShapes, rows };
+}
+
+/**
+ * The layers that act differently in training: dropout masks (seeded, a new mask every step),
+ * batch norm normalizes by the batch's statistics and moves its moving ones towards them.
+ */
+function trainingModeOps(graph: Graph, variables: ParamLayout): void {
+  for (const node of [...graph.nodes]) {
+    if (node.op === 'dropout') node.op = 'dropoutTrain';
+    if (node.op !== 'batchNorm') continue;
+    const [x, gamma, beta, movingMean, movingVariance] = node.inputs as ValueId[];
+    const { epsilon, momentum } = node.attrs as { epsilon: number; momentum: number };
+    const [mean, variance] = [`${node.name}:mean`, `${node.name}:variance`].map((name) => graph.values.push({ id: graph.values.length, name, dtype: 'float32', producer: node.id }) - 1);
+    Object.assign(node, { op: 'batchNormTrain', inputs: [x, gamma, beta], outputs: [node.outputs[0], mean, variance], attrs: { epsilon } });
+    for (const [batch, moving] of [[mean, movingMean], [variance, movingVariance]]) {
+      const slot = variables.slots.find((s) => s.id === moving)!;
+      graph.node('movingAverage', `${graph.values[moving].name}/update`, [batch], { buffer: BUFFERS.variables, offset: slot.offset, momentum }, 0);
+    }
+  }
 }
 
 /**

@@ -113,12 +113,14 @@ export class TrainableModel {
 
   /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */
   async syncWeights(): Promise<void> {
-    const params = await this.session.readExternal(BUFFERS.params);
+    const [params, variables] = [await this.session.readExternal(BUFFERS.params), await this.session.readExternal(BUFFERS.variables)];
     for (const layer of this.model.layers) {
       const values: Record<string, Float32Array> = {};
       for (const [key, id] of layer.weightConstants()) {
-        const slot = this.session.layout.slots.find((s) => s.id === id);
-        if (slot) values[key] = params.slice(slot.offset, slot.offset + slot.size);
+        const param = this.session.layout.slots.find((s) => s.id === id);
+        const variable = this.session.variables.slots.find((s) => s.id === id);
+        if (param) values[key] = params.slice(param.offset, param.offset + param.size);
+        if (variable) values[key] = variables.slice(variable.offset, variable.offset + variable.size);
       }
       if (Object.keys(values).length) layer.setTrainedWeights(values);
     }

@@ -44,6 +44,32 @@ describe('whole-model gradients', () => {
       expect(checked).toBe(12);
     });
   }
+
+  it('a batch-normalized MLP: the step\'s gradients (through the batch statistics) match finite differences of the training-mode loss', async () => {
+    const data = blobs(12);
+    const model = sequential([layers.dense({ units: 5 }), layers.batchNormalization(), layers.activation('tanh'), layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2] });
+    const t = (await engine).compile(model, { optimizer: { name: 'sgd', learningRate: 1e-30 }, loss: 'sparseCategoricalCrossentropy' });
+    await t.trainOnBatch(data.x, data.y);
+    const session = t.trainingSession;
+    const grads = await session.readExternal(BUFFERS.grads);
+    const params = await session.readExternal(BUFFERS.params);
+    const variables = await session.readExternal(BUFFERS.variables);
+    // The training-mode loss of one step (batch statistics), read from the metrics' running sum.
+    const lossAt = async (p: Float32Array) => {
+      session.setExternal(BUFFERS.params, p);
+      session.setExternal(BUFFERS.variables, variables);
+      return (await t.trainOnBatch(data.x, data.y)).loss;
+    };
+    for (const slot of session.layout.slots) {
+      const at = slot.offset + Math.floor(slot.size / 2);
+      const eps = 1e-2;
+      const [up, down] = [params.slice(), params.slice()];
+      up[at] += eps;
+      down[at] -= eps;
+      const numeric = ((await lossAt(up)) - (await lossAt(down))) / (2 * eps);
+      expect(grads[at], slot.name).toBeCloseTo(numeric, 2);
+    }
+  });
 });
 
 describe('learning', () => {
@@ -62,6 +88,18 @@ describe('learning', () => {
     const history = await t.fit(x, y, { epochs: 40, batchSize: 32 });
     expect(history.loss.at(-1)).toBeLessThan(0.25);
     expect(history.get('accuracy').at(-1)).toBeGreaterThan(0.9);
+  });
+
+  it('batch normalization and dropout (training mode: batch statistics, a new mask each step; moving statistics updated)', async () => {
+    const { x, y } = blobs(96);
+    const model = sequential([layers.dense({ units: 16 }), layers.batchNormalization(), layers.activation('relu'), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })], { inputShape: [2] });
+    const t = (await engine).compile(model, { optimizer: { name: 'adam', learningRate: 0.03 }, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const history = await t.fit(x, y, { epochs: 10, batchSize: 16, validationSplit: 0.25 });
+    // Validation runs in inference mode: the moving statistics, no dropout.
+    expect(history.get('val_accuracy').at(-1)).toBeGreaterThan(0.95);
+    const { movingMean, movingVariance } = model.getWeights('batch_normalization_1');
+    expect(movingMean.some((v) => v !== 0)).toBe(true);
+    expect(movingVariance.some((v) => v !== 1)).toBe(true);
   });
 
   it('a regression (mse, mae metric, rmsprop with momentum)', async () => {

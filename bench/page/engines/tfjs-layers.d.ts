@@ -13,12 +13,15 @@ declare module '@tensorflow/tfjs-layers/dist/tf-layers.fesm.js' {
   export interface Layer {
     apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
     setWeights(weights: Tensor[]): void;
+    getWeights(): Tensor[];
     getConfig(): Config;
   }
 
   export interface LayersModel {
     predict(x: Tensor): Tensor | Tensor[];
     getLayer(name: string): Layer;
+    compile(config: { optimizer: unknown; loss: string }): void;
+    fit(x: Tensor, y: Tensor, config: Config): Promise<unknown>;
     dispose(): unknown;
   }
 

@@ -5,7 +5,7 @@ import { layers, sequential } from '../../../src/index.ts';
 import { nhwcToNchw, Rng, transpose } from '../data.ts';
 import { ortRunner } from '../engines/ort.ts';
 import type { Runner } from '../engines/runner.ts';
-import { tfjs, tfjsModelRunner } from '../engines/tfjs.ts';
+import { tfjs, tfjsModelRunner, type Tf } from '../engines/tfjs.ts';
 import { compiledRunner, wgnnEngine } from '../engines/wgnn.ts';
 import { OnnxGraph } from '../onnx-graph.ts';
 import { lazy, type Workload } from './workload.ts';
@@ -20,16 +20,62 @@ const DENSES = [
   { name: 'dense2', shape: [64, 10] },
 ];
 
-export function kerasCnnWorkload(batch: number): Workload {
-  const data = lazy(() => {
-    const rng = new Rng(1000 + batch);
+/** Seeded Keras-layout weights and inputs of the tutorial CNN, generated once per workload. */
+export function kerasCnnData(batch: number, seed = 1000 + batch) {
+  return lazy(() => {
+    const rng = new Rng(seed);
     const weights: Record<string, { kernel: Float32Array; bias: Float32Array }> = {};
     for (const { name, shape } of [...CONVS, ...DENSES]) {
       const fanIn = shape.slice(0, -1).reduce((p, d) => p * d, 1);
       weights[name] = { kernel: rng.glorot(shape, fanIn, shape[shape.length - 1]), bias: rng.floats(shape[shape.length - 1], -0.1, 0.1) };
     }
-    return { x: rng.floats(batch * 28 * 28, 0, 1), weights };
+    return { x: rng.floats(batch * 28 * 28, 0, 1), weights, labels: Float32Array.from({ length: batch }, () => Math.floor(rng.floats(1, 0, 10)[0]) % 10) };
   });
+}
+
+export type KerasCnnWeights = Record<string, { kernel: Float32Array; bias: Float32Array }>;
+
+/** The tutorial CNN in wgnn's model API, with the given weights. */
+export function wgnnKerasCnn(weights: KerasCnnWeights) {
+  const m = sequential(
+    [
+      layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', name: 'conv1' }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv2' }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv3' }),
+      layers.flatten(),
+      layers.dense({ units: 64, activation: 'relu', name: 'dense1' }),
+      layers.dense({ units: 10, activation: 'softmax', name: 'dense2' }),
+    ],
+    { inputShape: [28, 28, 1], name: 'keras_cnn' },
+  );
+  for (const [name, w] of Object.entries(weights)) m.setWeights(name, w);
+  return m;
+}
+
+/** The same CNN in tfjs-layers, with the same weights. */
+export function tfjsKerasCnn(tf: Tf, weights: KerasCnnWeights) {
+  const m = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', name: 'conv1' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv2' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv3' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 64, activation: 'relu', name: 'dense1' }),
+      tf.layers.dense({ units: 10, activation: 'softmax', name: 'dense2' }),
+    ],
+  });
+  for (const { name, shape: s } of [...CONVS, ...DENSES]) {
+    m.getLayer(name).setWeights([tf.tensor(weights[name].kernel, s), tf.tensor(weights[name].bias, [s[s.length - 1]])]);
+  }
+  return m;
+}
+
+export function kerasCnnWorkload(batch: number): Workload {
+  const data = kerasCnnData(batch);
   // conv1 26x26x32, pool 13x13, conv2 11x11x64, pool 5x5, conv3 3x3x64, dense 576->64->10
   const macs = 26 * 26 * 32 * 9 + 11 * 11 * 64 * 9 * 32 + 3 * 3 * 64 * 9 * 64 + 576 * 64 + 64 * 10;
   const weightCount = [...CONVS, ...DENSES].reduce((n, { shape }) => n + shape.reduce((p, d) => p * d, 1) + shape[shape.length - 1], 0);
@@ -42,46 +88,10 @@ export function kerasCnnWorkload(batch: number): Workload {
     async runner(engine): Promise<Runner> {
       const { x, weights } = data();
       const shape = [batch, 28, 28, 1];
-      if (engine === 'wgnn' || engine === 'wgnn-cpu') {
-        const build = () => {
-          const m = sequential(
-            [
-              layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', name: 'conv1' }),
-              layers.maxPooling2d({ poolSize: 2 }),
-              layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv2' }),
-              layers.maxPooling2d({ poolSize: 2 }),
-              layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv3' }),
-              layers.flatten(),
-              layers.dense({ units: 64, activation: 'relu', name: 'dense1' }),
-              layers.dense({ units: 10, activation: 'softmax', name: 'dense2' }),
-            ],
-            { inputShape: [28, 28, 1], name: 'keras_cnn' },
-          );
-          for (const [name, w] of Object.entries(weights)) m.setWeights(name, w);
-          return m;
-        };
-        return compiledRunner(await wgnnEngine(engine === 'wgnn' ? 'webgpu' : 'cpu'), build, x, shape);
-      }
+      if (engine === 'wgnn' || engine === 'wgnn-cpu') return compiledRunner(await wgnnEngine(engine === 'wgnn' ? 'webgpu' : 'cpu'), () => wgnnKerasCnn(weights), x, shape);
       if (engine === 'tfjs-webgpu') {
         const tf = await tfjs();
-        return tfjsModelRunner(tf, () => {
-          const m = tf.sequential({
-            layers: [
-              tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', name: 'conv1' }),
-              tf.layers.maxPooling2d({ poolSize: 2 }),
-              tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv2' }),
-              tf.layers.maxPooling2d({ poolSize: 2 }),
-              tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', name: 'conv3' }),
-              tf.layers.flatten(),
-              tf.layers.dense({ units: 64, activation: 'relu', name: 'dense1' }),
-              tf.layers.dense({ units: 10, activation: 'softmax', name: 'dense2' }),
-            ],
-          });
-          for (const { name, shape: s } of [...CONVS, ...DENSES]) {
-            m.getLayer(name).setWeights([tf.tensor(weights[name].kernel, s), tf.tensor(weights[name].bias, [s[s.length - 1]])]);
-          }
-          return m;
-        }, x, shape);
+        return tfjsModelRunner(tf, () => tfjsKerasCnn(tf, weights), x, shape);
       }
       const g = new OnnxGraph();
       let y = 'x';

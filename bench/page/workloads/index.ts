@@ -10,6 +10,7 @@ import { convWorkload } from './conv.ts';
 import { matmulWorkload } from './matmul.ts';
 import { residualStageWorkload } from './resnet.ts';
 import { rnnWorkload } from './rnn.ts';
+import { kerasCnnTrainWorkload } from './train.ts';
 import { videoWorkload } from './video.ts';
 import type { Workload } from './workload.ts';
 
@@ -35,6 +36,7 @@ export function workloads(full: boolean): Workload[] {
     ),
     rnnWorkload({ name: 'LSTM I128 H256 batch 32', cell: 'lstm', batch: 32, T, I: 128, units: [256] }, shortT),
     videoWorkload(),
+    kerasCnnTrainWorkload(32, 4),
   ];
 }
 

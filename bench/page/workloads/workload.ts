@@ -3,7 +3,7 @@
 // from that same data.
 import type { EngineName, Runner } from '../engines/runner.ts';
 
-export type Family = 'matmul' | 'conv' | 'cnn' | 'rnn' | 'video';
+export type Family = 'matmul' | 'conv' | 'cnn' | 'rnn' | 'video' | 'train';
 
 export interface Workload {
   name: string;

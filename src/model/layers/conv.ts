@@ -158,4 +158,17 @@ export class Conv2DTranspose extends Layer {
     if (bias) out.bias = bias;
     return out;
   }
+
+  /** Trained kernels [Cin, KH, KW, F] back to Keras's [KH, KW, F, Cin]. */
+  override setTrainedWeights(values: Record<string, Float32Array>): void {
+    const [kh, kw, f, cin] = this.weights.get('kernel')!.shape;
+    const trained = values.kernel;
+    const kernel = trained && new Float32Array(trained.length);
+    if (kernel) {
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let o = 0; o < f; o++) for (let i = 0; i < cin; i++) {
+        kernel[((y * kw + x) * f + o) * cin + i] = trained[((i * kh + y) * kw + x) * f + o];
+      }
+    }
+    this.setWeights({ ...values, ...(kernel ? { kernel } : {}) });
+  }
 }

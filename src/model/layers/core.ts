@@ -84,14 +84,21 @@ export class Softmax extends Layer {
   }
 }
 
-/** Dropout is the identity at inference. */
+/**
+ * Dropout: the identity at inference; in training, each element is kept with probability
+ * 1 - rate and scaled by 1 / (1 - rate), from a seeded mask that changes every step.
+ */
 export class Dropout extends Layer {
-  constructor(readonly rate: number, name?: string) {
+  constructor(readonly rate: number, name?: string, private readonly seed?: number) {
     super(name, 'dropout');
   }
 
-  protected call(_builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
-    return [x];
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    if (!(this.rate >= 0 && this.rate < 1)) throw new WgnnError(this.name!, `rate ${this.rate} must be in [0, 1)`);
+    // Without a seed, one derived from the layer's name: the same model trains the same way.
+    let seed = this.seed ?? 0x9e3779b9;
+    if (this.seed === undefined) for (const ch of this.name!) seed = (Math.imul(seed ^ ch.charCodeAt(0), 0x01000193) >>> 0);
+    return builder.node('dropout', this.name!, [x], { rate: this.rate, seed: seed >>> 0 });
   }
 }
 

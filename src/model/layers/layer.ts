@@ -52,6 +52,8 @@ export abstract class Layer {
   protected readonly weights = new Map<string, Weight>();
   /** Graph constants this layer made, by key, filled from `weights` by kernelConstants(). */
   private readonly constantIds = new Map<string, ValueId>();
+  /** Weights training does not update through gradients (batch norm's moving statistics). */
+  private readonly nonTrainable = new Set<string>();
   private builder: GraphBuilder | undefined;
 
   constructor(name: string | undefined, private readonly layerKind: string) {
@@ -107,8 +109,9 @@ export abstract class Layer {
     return Object.fromEntries(this.weights);
   }
 
-  protected defineWeight(key: string, shape: number[], initial: Float32Array): void {
+  protected defineWeight(key: string, shape: number[], initial: Float32Array, trainable = true): void {
     this.weights.set(key, { shape, data: initial });
+    if (!trainable) this.nonTrainable.add(key);
   }
 
   /** Creates the graph constants for every key kernelConstants() gives; returns their ids. */
@@ -116,7 +119,7 @@ export abstract class Layer {
     const ids: Record<string, ValueId> = {};
     for (const [key, w] of Object.entries(this.kernelConstants())) {
       ids[key] = builder.constant(`${this.name}/${key}`, w.shape, w.data);
-      builder.graph.values[ids[key]].trainable = true;
+      builder.graph.values[ids[key]].weight = this.nonTrainable.has(key) ? 'nonTrainable' : 'trainable';
       this.constantIds.set(key, ids[key]);
     }
     return ids;
@@ -128,12 +131,13 @@ export abstract class Layer {
   }
 
   /**
-   * @internal Sets weights from the kernels' layout (what training updates), when that is the
-   * framework's layout too; layers that convert (recurrent ones) say they cannot yet.
+   * @internal Sets weights from the kernels' layout (what training updates). Where a kernel
+   * constant holds its weight's data as it is (the same array, maybe another shape), the values
+   * go back unchanged; layers that reorder their weights for the kernels override this.
    */
   setTrainedWeights(values: Record<string, Float32Array>): void {
-    const identical = Object.entries(this.kernelConstants()).every(([key, w]) => this.weights.get(key) === w);
-    if (!identical) throw new WgnnError(this.name ?? this.layerKind, 'training a layer whose kernels use another weight layout is not supported yet');
+    const asIs = Object.entries(this.kernelConstants()).every(([key, w]) => this.weights.get(key)?.data === w.data);
+    if (!asIs) throw new WgnnError(this.name ?? this.layerKind, 'training a layer whose kernels reorder its weights is not supported yet');
     this.setWeights(values);
   }
 

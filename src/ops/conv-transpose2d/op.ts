@@ -22,7 +22,7 @@ export interface ConvTranspose2dAttrs {
   activation: ResolvedActivation;
 }
 
-interface Geometry {
+export interface ConvTransposeGeometry {
   N: number; H: number; W: number; Cin: number; CinG: number; KH: number; KW: number;
   Cout: number; CoutG: number; OH: number; OW: number; pads: Pads; outputPadding: Pair;
 }
@@ -34,7 +34,8 @@ function sameAxis(kernel: number, stride: number, dilation: number): [begin: num
   return [Math.floor(total / 2), total - Math.floor(total / 2), 0];
 }
 
-function geometry(where: string, x: TensorSpec, w: TensorSpec, attrs: ConvTranspose2dAttrs): Geometry {
+/** Sizes, resolved pads and output padding (with what 'same' adds) of a transposed convolution. */
+export function convTransposeGeometry(where: string, x: TensorSpec, w: TensorSpec, attrs: ConvTranspose2dAttrs): ConvTransposeGeometry {
   if (x.shape.length !== 4) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, H, W, Cin]`);
   if (w.shape.length !== 4) throw new WgnnError(where, `weights ${formatShape(w.shape)} must be [Cin, KH, KW, Cout/groups]`);
   const [N, H, W, Cin] = x.shape;
@@ -72,7 +73,7 @@ export const convTranspose2dOp: OpDefinition<ConvTranspose2dAttrs> = {
 
   infer(where, [x, w, bias], attrs) {
     if (!x || !w) throw new WgnnError(where, 'needs an input and weights');
-    const g = geometry(where, x, w, attrs);
+    const g = convTransposeGeometry(where, x, w, attrs);
     if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.Cout)) {
       throw new WgnnError(where, `bias ${formatShape(bias.shape)} must be [${g.Cout}] (one per output channel)`);
     }
@@ -80,7 +81,7 @@ export const convTranspose2dOp: OpDefinition<ConvTranspose2dAttrs> = {
   },
 
   plan([x, w, bias], [out], attrs, ctx) {
-    const g = geometry('convTranspose2d', x!, w!, attrs);
+    const g = convTransposeGeometry('convTranspose2d', x!, w!, attrs);
     const count = sizeOf(out.shape);
     if (count === 0) return { scratchBytes: [], dispatches: [] };
     return {
@@ -100,7 +101,7 @@ export const convTranspose2dOp: OpDefinition<ConvTranspose2dAttrs> = {
   },
 
   reference([x, w, bias], attrs) {
-    const g = geometry('convTranspose2d', { shape: x!.shape, dtype: 'float32' }, { shape: w!.shape, dtype: 'float32' }, attrs);
+    const g = convTransposeGeometry('convTranspose2d', { shape: x!.shape, dtype: 'float32' }, { shape: w!.shape, dtype: 'float32' }, attrs);
     return [convTranspose2dReference(x!, w!, {
       strides: attrs.strides, dilations: attrs.dilations, pads: g.pads, outputPadding: g.outputPadding,
       groups: attrs.groups, bias, activation: attrs.activation,

@@ -32,9 +32,10 @@ function outputLength(size: number, kernel: number, stride: number, dilation: nu
   return steps * stride >= size + begin && ceil ? steps : steps + 1;
 }
 
-interface Geometry { N: number; H: number; W: number; C: number; kernel: Pair; pads: Pads; OH: number; OW: number }
+export interface Geometry { N: number; H: number; W: number; C: number; kernel: Pair; pads: Pads; OH: number; OW: number }
 
-function geometry(where: string, x: TensorSpec, attrs: Pool2dAttrs): Geometry {
+/** The window and output sizes of a pooling of x (kernel undefined: the whole input); throws on bad sizes. */
+export function geometry(where: string, x: TensorSpec, attrs: Pool2dAttrs): Geometry {
   if (x.shape.length !== 4) throw new WgnnError(where, `input ${formatShape(x.shape)} must be [N, H, W, C]`);
   const [N, H, W, C] = x.shape;
   const kernel = attrs.kernel ?? [H, W];

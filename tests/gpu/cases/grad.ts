@@ -2,11 +2,14 @@
 // planned like any graph, outputs poisoned) against the same graphs on the CPU reference.
 import { analyticGrads, buildGradCase } from '../../harness/grad-check.ts';
 import { GRAD_CASES } from '../../harness/grad-cases.ts';
+import { POOL_GRAD_CASES } from '../../harness/grad-cases-pool.ts';
+import { CONV_GRAD_CASES } from '../../harness/grad-cases-conv.ts';
+import { NORM_GRAD_CASES } from '../../harness/grad-cases-norm.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { seedOf } from '../../harness/random.ts';
 import type { GpuCase } from './case.ts';
 
-export const gradCases: GpuCase[] = GRAD_CASES.map((c) => ({
+export const gradCases: GpuCase[] = [...GRAD_CASES, ...POOL_GRAD_CASES, ...CONV_GRAD_CASES, ...NORM_GRAD_CASES].map((c) => ({
   name: `grad ${c.name}`,
   async run(ctx) {
     const engine = await ctx.engine();

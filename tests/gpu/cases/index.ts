@@ -2,7 +2,9 @@
 import type { GpuCase } from './case.ts';
 import { conv2dCases } from './conv2d.ts';
 import { convTransposeCases } from './conv-transpose.ts';
+import { convBackwardCases } from './conv-backward.ts';
 import { poolCases } from './pool.ts';
+import { poolBackwardCases } from './pool-backward.ts';
 import { modelCases } from './models.ts';
 import { onnxCases } from './onnx.ts';
 import { elementwiseCases } from './elementwise.ts';
@@ -24,12 +26,15 @@ import { normalizationCases } from './normalization.ts';
 import { activationGradCases } from './activation-grad.ts';
 import { optimizerCases } from './optimizer.ts';
 import { lossCases } from './loss.ts';
+import { normTrainCases } from './norm-train.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
   conv2d: conv2dCases,
   convTranspose: convTransposeCases,
+  convBackward: convBackwardCases,
   pool: poolCases,
+  poolBackward: poolBackwardCases,
   models: modelCases,
   onnx: onnxCases,
   elementwise: elementwiseCases,
@@ -50,4 +55,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   activationGrad: activationGradCases,
   optimizer: optimizerCases,
   loss: lossCases,
+  normTrain: normTrainCases,
 };

@@ -1,0 +1,90 @@
+// pool2dBackward: the gradient of pool2d with respect to its input. Inputs [x, dY], attributes
+// the forward's Pool2dAttrs, output dX shaped like x, NHWC.
+// Every dX element gathers the dY of the windows that cover it (shaders/pool2d_backward.wgsl): no
+// atomics, one fixed summation order. Max pooling first recomputes each window's argmax from x
+// (shaders/pool2d_argmax.wgsl, into a u32 scratch shaped like dY), so the gather reads one index
+// per covering window instead of re-walking the window for every element it covers: a global
+// max pool of an H x W map then costs H*W reads per channel, not (H*W)^2. Average pooling does
+// not read x (it is an input for its shape only) and runs the gather alone.
+// Variants: 'vec4' (C % 4 == 0, the default there) gives each invocation of both passes 4
+// channels of one position, sharing the index math; measured 3x faster than 'scalar' on
+// SwiftShader for x [32, 26, 26, 32], 2x2 stride 2 (GPU time per node, vec4 28 ms median vs
+// scalar 78 ms; the forward pool 18 ms).
+import argmaxWgsl from '../../../shaders/pool2d_argmax.wgsl?raw';
+import backwardWgsl from '../../../shaders/pool2d_backward.wgsl?raw';
+import { WgnnError } from '../../errors.ts';
+import { formatShape, sizeOf } from '../../shape.ts';
+import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
+import { globalPoolBackwardReference, pool2dBackwardReference } from './backward-reference.ts';
+import { geometry, type Pool2dAttrs } from './op.ts';
+
+const ARGMAX_SHADER = { name: 'pool2d_argmax.wgsl', code: argmaxWgsl };
+const BACKWARD_SHADER = { name: 'pool2d_backward.wgsl', code: backwardWgsl };
+const WG_SIZE = 64;
+
+export const POOL_BACKWARD_VARIANTS = ['scalar', 'vec4'] as const;
+export type PoolBackwardVariant = (typeof POOL_BACKWARD_VARIANTS)[number];
+
+/** Pure choice of the gather: 4 channels per invocation where C allows (forced: variants.pool2dBackward). */
+export function selectPoolBackwardVariant(channels: number, ctx: PlanContext): PoolBackwardVariant {
+  const forced = ctx.forcedVariants.pool2dBackward;
+  if (forced === undefined) return channels % 4 === 0 ? 'vec4' : 'scalar';
+  if (!(POOL_BACKWARD_VARIANTS as readonly string[]).includes(forced)) {
+    throw new WgnnError('pool2dBackward', `unknown variant '${forced}'; variants: ${POOL_BACKWARD_VARIANTS.join(', ')}`);
+  }
+  if (forced === 'vec4' && channels % 4 !== 0) throw new WgnnError('pool2dBackward', `variant vec4 needs channels that are a multiple of 4, got ${channels}; use scalar`);
+  return forced as PoolBackwardVariant;
+}
+
+export const pool2dBackwardOp: OpDefinition<Pool2dAttrs> = {
+  name: 'pool2dBackward',
+
+  infer(where, [x, dy], attrs) {
+    if (!x || !dy) throw new WgnnError(where, 'needs two inputs: the forward input x and dY, the gradient of the pooled output');
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new WgnnError(where, `inputs must be float32, got x ${x.dtype} and dY ${dy.dtype}`);
+    const g = geometry(where, x, attrs);
+    const pooled = [g.N, g.OH, g.OW, g.C];
+    if (dy.shape.join() !== pooled.join()) {
+      throw new WgnnError(where, `dY ${formatShape(dy.shape)} must have the shape ${formatShape(pooled)} that pooling x ${formatShape(x.shape)} gives`);
+    }
+    return [{ shape: [...x.shape], dtype: 'float32' }];
+  },
+
+  plan([x], [dx], attrs, ctx) {
+    const g = geometry('pool2dBackward', x!, attrs);
+    const count = sizeOf(dx.shape);
+    if (count === 0) return { scratchBytes: [], dispatches: [] };
+    const window = {
+      H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, KH: g.kernel[0], KW: g.kernel[1],
+      strideH: attrs.strides[0], strideW: attrs.strides[1], dilationH: attrs.dilations[0], dilationW: attrs.dilations[1],
+      padTop: g.pads[0], padLeft: g.pads[1],
+    };
+    const max = attrs.kind === 'max';
+    const vec4 = selectPoolBackwardVariant(g.C, ctx) === 'vec4';
+    const invocations = vec4 ? count / 4 : count;
+    const gather = {
+      shader: BACKWARD_SHADER,
+      overrides: { MAX: Number(max), COUNT_INCLUDE_PAD: Number(attrs.countIncludePad), VEC4: Number(vec4), WG_SIZE },
+      params: { count: invocations, ...window, padBottom: g.pads[2], padRight: g.pads[3] },
+      bindings: [{ input: 1 }, max ? { scratch: 0 } : { unused: true as const }, { output: 0 }],
+      workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(invocations / WG_SIZE), ctx.limits),
+    };
+    if (!max) return { scratchBytes: [], dispatches: [gather] };
+    const windows = g.N * g.OH * g.OW * g.C;
+    const argmaxInvocations = vec4 ? windows / 4 : windows;
+    const argmax = {
+      shader: ARGMAX_SHADER,
+      overrides: { VEC4: Number(vec4), WG_SIZE },
+      params: { count: argmaxInvocations, ...window },
+      bindings: [{ input: 0 }, { scratch: 0 }],
+      workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(argmaxInvocations / WG_SIZE), ctx.limits),
+    };
+    return { scratchBytes: [windows * 4], dispatches: [argmax, gather] };
+  },
+
+  reference([x, dy], attrs) {
+    if (!attrs.kernel) return [globalPoolBackwardReference(x!, dy!, attrs.kind)];
+    const g = geometry('pool2dBackward', { shape: x!.shape, dtype: 'float32' }, attrs);
+    return [pool2dBackwardReference(x!, dy!, { ...attrs, kernel: g.kernel, pads: g.pads })];
+  },
+};
