@@ -146,8 +146,13 @@ export class TrainingSession {
   /** The running sums (loss, then each metric), zeroed for what follows. */
   async takeMetrics(): Promise<Float32Array> {
     const sums = await this.readExternal(BUFFERS.metrics);
-    this.setExternal(BUFFERS.metrics, new Float32Array(sums.length));
+    this.resetMetrics();
     return sums;
+  }
+
+  /** Zeroes the running sums (no readback). */
+  resetMetrics(): void {
+    this.setExternal(BUFFERS.metrics, new Float32Array(Math.max(4, 1 + this.spec.metrics.length)));
   }
 
   dispose(): void {

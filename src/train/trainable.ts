@@ -75,7 +75,7 @@ export class TrainableModel {
   async evaluate(x: DataInput, y: DataInput, options: { batchSize?: number } = {}): Promise<Logs> {
     const { xs, ys } = this.data(x, y);
     const batchSize = this.batchSize(options.batchSize);
-    await this.session.takeMetrics();
+    this.session.resetMetrics();
     for (let from = 0; from < xs.count; from += batchSize) {
       const to = Math.min(xs.count, from + batchSize);
       await this.session.run({ mode: 'evaluate', data: [rowsOf(xs, from, to).data, rowsOf(ys, from, to).data], batch: to - from, sampleShape: xs.sampleShape, labelSample: ys.sampleShape });
@@ -104,7 +104,7 @@ export class TrainableModel {
   /** One optimizer step on one batch; returns its loss and metrics. */
   async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
     const { xs, ys } = this.data(x, y);
-    await this.session.takeMetrics();
+    this.session.resetMetrics();
     await this.session.run({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
     const logs = this.logs(await this.session.takeMetrics(), xs.count);
     await this.syncWeights();
@@ -113,7 +113,8 @@ export class TrainableModel {
 
   /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */
   async syncWeights(): Promise<void> {
-    const [params, variables] = [await this.session.readExternal(BUFFERS.params), await this.session.readExternal(BUFFERS.variables)];
+    const params = await this.session.readExternal(BUFFERS.params);
+    const variables = this.session.variables.slots.length ? await this.session.readExternal(BUFFERS.variables) : new Float32Array(0);
     for (const layer of this.model.layers) {
       const values: Record<string, Float32Array> = {};
       for (const [key, id] of layer.weightConstants()) {
@@ -160,7 +161,7 @@ export class TrainableModel {
     for (const c of callbacks) c.setControl?.(control);
     const history = new History();
     for (const c of callbacks) await c.onTrainBegin?.({});
-    await this.session.takeMetrics();
+    this.session.resetMetrics();
     const seed = options.seed ?? 20261201;
     const rowsPerSample = this.outputRowsPerSample();
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs && !control.stopTraining; epoch++) {
