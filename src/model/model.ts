@@ -6,6 +6,7 @@ import { sizeOf } from '../shape.ts';
 import { GraphBuilder, SymbolicTensor, type SymbolicShape } from './builder.ts';
 import { closeBuilder, input } from './layers/core.ts';
 import type { Layer } from './layers/layer.ts';
+import { loadWeights, saveWeights } from './weights-file.ts';
 
 export class Model {
   /** @internal */
@@ -35,6 +36,16 @@ export class Model {
 
   getWeights(layerName: string): Record<string, Float32Array> {
     return this.layer(layerName).getWeights();
+  }
+
+  /** Every layer's weights as one safetensors file (src/model/weights-file.ts): save what training made. */
+  saveWeights(): Uint8Array {
+    return saveWeights(this);
+  }
+
+  /** Loads a file from saveWeights (names "<layer>/<weight>", shapes checked). */
+  loadWeights(file: Uint8Array | ArrayBuffer): void {
+    loadWeights(this, file);
   }
 
   /** A snapshot of the graph: later setWeights calls do not change what was compiled from it. */

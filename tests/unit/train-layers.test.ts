@@ -62,3 +62,24 @@ describe('convolution and pooling layers train, and their weights go back in Ker
     await trainsAndRoundTrips(model, [8, 8]);
   });
 });
+
+describe('saving and loading weights (safetensors)', () => {
+  it('a trained model\'s weights saved and loaded into a fresh model predict the same; bad files are clear errors', async () => {
+    const build = () => sequential([layers.conv2d({ filters: 3, kernelSize: 3, name: 'c' }), layers.batchNormalization({ name: 'bn' }), layers.flatten({ name: 'f' }), layers.dense({ units: 2, activation: 'softmax', name: 'd' })], { inputShape: [8, 8, 1] });
+    const model = build();
+    const { x, y } = bars(16, 5);
+    await (await engine).compile(model, { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' }).fit({ data: x, shape: [16, 8, 8, 1] }, y, { epochs: 2, batchSize: 8 });
+    const file = model.saveWeights();
+    // The safetensors layout: an 8-byte header length, then a JSON header naming each tensor.
+    const headerLength = Number(new DataView(file.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + headerLength)));
+    expect(header['bn/movingMean']).toEqual({ dtype: 'F32', shape: [3], data_offsets: expect.any(Array) });
+    const fresh = build();
+    fresh.loadWeights(file);
+    const run = async (m: Model) => Object.values(await (await engine).compile(m).run([{ data: x, shape: [16, 8, 8, 1] }]))[0];
+    expect(await run(fresh)).toEqual(await run(model));
+    expect(() => fresh.loadWeights(file.subarray(0, 40))).toThrow(/loadWeights sequential: header length \d+ does not fit the file's 40 bytes/);
+    const other = sequential([layers.dense({ units: 3, name: 'd' })], { inputShape: [4] });
+    expect(() => other.loadWeights(file)).toThrow(/'d\/kernel' is F32 \[108, 2\]; the model needs F32 \[4, 3\]/);
+  });
+});
