@@ -11,6 +11,7 @@ import { initialState, optimizerStateSlots, optimizerStepValues, STEP_SLOTS, typ
 import { runGraphOnCpu } from '../runtime/cpu-runner.ts';
 import type { GpuExecutor } from '../runtime/gpu-executor.ts';
 import { ProgramRunner } from '../runtime/program-runner.ts';
+import { profileProgram, type Profile } from '../runtime/profile.ts';
 import type { TensorData } from '../tensor.ts';
 import { layoutParams, packParams, type ParamLayout } from './params.ts';
 import type { Loss, Metric } from './spec.ts';
@@ -124,6 +125,14 @@ export class TrainingSession {
     this.gpu.device.queue.submit([encoder.finish()]);
     this.gpu.endErrorScope(`${this.name}:${inputs.mode}`);
     this.gpu.dispatchCount += runner.dispatches.length;
+  }
+
+  /** Per-node GPU time of one step (it runs: a 'train' step updates the parameters). */
+  async profile(inputs: StepInputs, learningRate = 0): Promise<Profile> {
+    if (!this.gpu) throw new WgnnError(this.name, 'profile needs the WebGPU backend');
+    const plan = await this.plan(inputs);
+    if (inputs.mode === 'train') this.setExternal(BUFFERS.step, optimizerStepValues(this.optimizerAttrs, learningRate, ++this.iterations));
+    return profileProgram(this.gpu, plan.runner!, inputs.data);
   }
 
   /** The model's outputs for a batch (mode 'predict'). */

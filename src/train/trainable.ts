@@ -11,6 +11,7 @@ import { sizeOf } from '../shape.ts';
 import { History, type Callback, type Logs, type TrainingControl } from './callbacks.ts';
 import { labels, permutation, pick, rowsOf, samples, type DataInput, type Samples } from './data.ts';
 import type { Optimizer } from './optimizers.ts';
+import type { Profile } from '../runtime/profile.ts';
 import { TrainingSession } from './session.ts';
 import type { Loss, Metric } from './spec.ts';
 import { BUFFERS, LOSS_SLOT } from './step-graph.ts';
@@ -109,6 +110,12 @@ export class TrainableModel {
     const logs = this.logs(await this.session.takeMetrics(), xs.count);
     await this.syncWeights();
     return logs;
+  }
+
+  /** Per-node GPU time, FLOPs and bytes of one training step on (x, y) (the step runs: the weights move). */
+  async profileStep(x: DataInput, y: DataInput): Promise<Profile> {
+    const { xs, ys } = this.data(x, y);
+    return this.session.profile({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
   }
 
   /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */

@@ -57,6 +57,18 @@ export const trainingCases: GpuCase[] = [
     },
   },
   {
+    name: 'profileStep times every node of a training step (forward, loss, backward, optimizer)',
+    async run(ctx) {
+      const { x, y } = blobs(16);
+      const t = (await ctx.engine()).compile(classifier(), { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+      const profile = await t.profileStep(x, y);
+      const ops = new Set(profile.entries.map((e) => e.op));
+      for (const op of ['matmul', 'loss', 'activationGrad', 'optimizerStep']) if (!ops.has(op)) throw new Error(`no ${op} in the profile: ${[...ops]}`);
+      if (!(profile.totalMs > 0)) throw new Error(`total ${profile.totalMs} ms`);
+      t.dispose();
+    },
+  },
+  {
     name: 'training on a circle (binary cross-entropy on a sigmoid output) converges',
     async run(ctx) {
       const { x, y } = circle(128);
