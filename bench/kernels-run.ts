@@ -16,6 +16,10 @@ const CONVS = [
   { name: '1x1 28x28x128->256', shape: { N: 1, H: 28, W: 28, Cin: 128, Cout: 256, K: 1, stride: 1, groups: 1 }, variants: ['pointwise', 'implicit-vec4-quad', 'implicit-vec4', 'im2col', 'implicit', 'direct'] },
   { name: 'depthwise 3x3 56x56x128', shape: { N: 1, H: 56, W: 56, Cin: 128, Cout: 128, K: 3, stride: 1, groups: 128 }, variants: ['im2col', 'implicit', 'direct', 'depthwise'] },
   { name: 'depthwise 3x3/2 56x56x128', shape: { N: 1, H: 56, W: 56, Cin: 128, Cout: 128, K: 3, stride: 2, groups: 128 }, variants: ['direct', 'depthwise'] },
+  // The Keras CNN's training step (batch 32): conv2 forward, and its input gradient as the
+  // flipped stride-1 convolution (dZ padded by 2 on each side, channels swapped).
+  { name: 'N32 3x3 13x13x32->64 valid', shape: { N: 32, H: 13, W: 13, Cin: 32, Cout: 64, K: 3, stride: 1, groups: 1, pad: 0 }, variants: ['implicit-vec4-quad', 'implicit-vec4', 'im2col', 'implicit'] },
+  { name: 'N32 3x3 11x11x64->32 pad 2 (dx)', shape: { N: 32, H: 11, W: 11, Cin: 64, Cout: 32, K: 3, stride: 1, groups: 1, pad: 2 }, variants: ['implicit-vec4-quad', 'implicit-vec4', 'im2col', 'implicit'] },
   { name: '7x7/2 112x112x3->64', shape: { N: 1, H: 112, W: 112, Cin: 3, Cout: 64, K: 7, stride: 2, groups: 1 }, variants: ['im2col', 'implicit', 'direct'] },
 ];
 const RECURRENT = [

@@ -48,6 +48,8 @@ export interface ConvShape {
   K: number;
   stride: number;
   groups: number;
+  /** Pads on every side; 'same' when absent. */
+  pad?: number;
 }
 
 async function conv2d(variant: Conv2dVariant, c: ConvShape, reps: number): Promise<KernelTiming> {
@@ -56,7 +58,7 @@ async function conv2d(variant: Conv2dVariant, c: ConvShape, reps: number): Promi
   const x = engine.tensor([c.N, c.H, c.W, c.Cin], random(c.N * c.H * c.W * c.Cin));
   const w = engine.tensor([c.K, c.K, c.Cin / c.groups, c.Cout], random((c.K * c.K * c.Cin * c.Cout) / c.groups));
   const bias = engine.tensor([c.Cout], random(c.Cout));
-  const options = { strides: c.stride, padding: 'same' as const, groups: c.groups, bias, activation: 'relu' as const };
+  const options = { strides: c.stride, padding: c.pad === undefined ? ('same' as const) : [c.pad, c.pad, c.pad, c.pad], groups: c.groups, bias, activation: 'relu' as const };
   const once = async () => {
     const start = performance.now();
     engine.conv2d(x, w, options).dispose();
@@ -69,7 +71,8 @@ async function conv2d(variant: Conv2dVariant, c: ConvShape, reps: number): Promi
   times.sort((a, b) => a - b);
   engine.dispose();
   const warmMs = times[Math.floor(times.length / 2)];
-  const outPixels = c.N * Math.ceil(c.H / c.stride) * Math.ceil(c.W / c.stride);
+  const side = (size: number) => (c.pad === undefined ? Math.ceil(size / c.stride) : Math.floor((size + 2 * c.pad - c.K) / c.stride) + 1);
+  const outPixels = c.N * side(c.H) * side(c.W);
   const flops = (2 * outPixels * c.Cout * c.K * c.K * c.Cin) / c.groups;
   return { firstMs, warmMs, minMs: times[0], maxMs: times[times.length - 1], gflops: flops / (warmMs * 1e6) };
 }

@@ -115,12 +115,14 @@ const HAND_PICKED: ConvConfig[] = [
   { ...base, H: 7, W: 6, Cin: 8, Cout: 12, kernel: [3, 3], padding: [1, 2, 0, 1], activation: 'relu' },
   { ...base, batch: 3, H: 6, W: 5, Cin: 8, Cout: 8, kernel: [2, 3], strides: [2, 1], padding: 'same', groups: 2 },
   // ... and for the implicit-vec4 kernels' 16x8 tiles: pixel counts off 16, 4 / 12 / 20 channels
-  // per group, more than one workgroup (64 pixels x 64 channels) each way.
+  // per group, more than one workgroup each way (64 pixels x 64 channels, or 128 x 32 where that
+  // idles fewer channel blocks: 72 channels take three 32-wide blocks, 128 two 64-wide).
   { ...base, batch: 3, H: 9, W: 7, Cin: 4, Cout: 20, kernel: [3, 3], strides: [2, 2], dilations: [2, 1], padding: [2, 1, 1, 2], activation: 'elu' },
   { ...base, H: 3, W: 2, Cin: 12, Cout: 4, kernel: [5, 5], padding: [2, 2, 2, 2], bias: false }, // kernel larger than the input
   { ...base, H: 5, W: 11, Cin: 16, Cout: 32, kernel: [1, 1], strides: [2, 2], padding: [1, 0, 1, 0], groups: 4, activation: 'relu' },
   { ...base, H: 13, W: 13, Cin: 8, Cout: 16, kernel: [3, 3], padding: 'same', activation: 'leakyRelu' },
   { ...base, batch: 2, H: 5, W: 7, Cin: 8, Cout: 72, kernel: [3, 3], padding: 'same' },
+  { ...base, batch: 2, H: 6, W: 7, Cin: 4, Cout: 128, kernel: [3, 3], padding: [2, 2, 2, 2], activation: 'relu' },
   // im2col rows padded to whole vec4s (patches of 147 and 2x27 against whole vec4s of output
   // channels): zero columns, weights padded with zero rows, per group.
   { ...base, H: 11, W: 9, Cin: 3, Cout: 64, kernel: [7, 7], strides: [2, 2], padding: 'same', activation: 'relu' }, // a 7x7/2 stem
