@@ -1,7 +1,7 @@
 // One optimizer step over every trainable parameter at once. The parameters live in one flat
 // buffer, their gradients at the same offsets in another, and the optimizer's state in `slots`
 // of `count` elements each (slot s of element i at s * count + i). One invocation owns one
-// element: it clips the gradient, applies decoupled weight decay (w -= w * wd * lr), then the
+// element: it clips the gradient (by value, or by its parameter's norm scale), applies decoupled weight decay (w -= w * wd * lr), then the
 // update of the chosen optimizer, each formula as Keras 3's update_step writes it
 // (keras/src/optimizers/{sgd,adam,rmsprop,adagrad}.py; clipping and weight decay:
 // base_optimizer.py). Elements are independent, so there is nothing to synchronize; zero padding
@@ -19,6 +19,7 @@ struct Params {
   epsilon: f32,
   weightDecay: f32,    // 0: none
   clipValue: f32,      // read when CLIP
+  segments: u32,       // parameters, read when CLIP_NORM
 }
 
 // 0 sgd, 1 adam (and adamw), 2 rmsprop, 3 adagrad
@@ -28,6 +29,8 @@ override MOMENTUM: bool = false;
 override NESTEROV: bool = false;
 override CENTERED: bool = false;
 override CLIP: bool = false;
+// Clipping by norm: g *= scales[the parameter that element i belongs to] (clip_norm_scales.wgsl).
+override CLIP_NORM: bool = false;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -35,6 +38,20 @@ override WG_SIZE: u32 = 64u;
 @group(0) @binding(2) var<storage, read_write> grads: array<f32>;    // [count] their gradients
 @group(0) @binding(3) var<storage, read_write> state: array<f32>;    // [slots, count]
 @group(0) @binding(4) var<storage, read_write> step: array<f32>;     // [lr, t, 1 - beta1^t, 1 - beta2^t]
+@group(0) @binding(5) var<storage, read_write> scales: array<f32>;   // [segments], read when CLIP_NORM
+@group(0) @binding(6) var<storage, read_write> bounds: array<i32>;   // [segments + 1]: parameter s at [bounds[s], bounds[s + 1])
+
+// The parameter element i belongs to, by binary search over the bounds (bounds[0] = 0 <= i <
+// bounds[segments] = count); neighbouring invocations search the same few entries.
+fn segmentOf(i: u32) -> u32 {
+  var lo = 0u;
+  var hi = params.segments;
+  while (hi - lo > 1u) {
+    let mid = (lo + hi) / 2u;
+    if (u32(bounds[mid]) <= i) { lo = mid; } else { hi = mid; }
+  }
+  return lo;
+}
 
 fn slot(s: u32, i: u32) -> u32 {
   return s * params.count + i;
@@ -94,6 +111,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= params.count) { return; }
   let lr = step[0];
   var g = grads[i];
+  if (CLIP_NORM) { g *= scales[segmentOf(i)]; }
   if (CLIP) { g = clamp(g, -params.clipValue, params.clipValue); }
   let w = weights[i] - weights[i] * params.weightDecay * lr;
   var updated: f32;

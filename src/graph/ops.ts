@@ -32,6 +32,7 @@ import { argReduceOp } from '../ops/reduce/arg-reduce.ts';
 import { instanceNormOp } from '../ops/normalize/instance-norm.ts';
 import { layerNormOp } from '../ops/normalize/layer-norm.ts';
 import { optimizerStepOp } from '../ops/optimizer/op.ts';
+import { clipNormScalesOp } from '../ops/clip-norm/op.ts';
 import { accumulateOp } from '../ops/accumulate/op.ts';
 import { lossOp } from '../ops/loss/op.ts';
 import { batchNormTrainOp } from '../ops/batch-norm-train/op.ts';
@@ -71,6 +72,7 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   layerNorm: layerNormOp,
   instanceNorm: instanceNormOp,
   optimizerStep: optimizerStepOp,
+  clipNormScales: clipNormScalesOp,
   accumulate: accumulateOp,
   loss: lossOp,
   batchNormTrain: batchNormTrainOp,

@@ -11,6 +11,9 @@ import { BufferUsage, MAP_MODE_READ } from './gpu-flags.ts';
 import { packParams, paramsLayout } from './params.ts';
 import { PipelineCache } from './pipelines.ts';
 
+/** Placeholder ranges for absent optional inputs: one per binding index, each at an offset any adapter accepts. */
+const UNUSED_SLOTS = 16;
+const UNUSED_STRIDE = 256;
 const TENSOR_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 
 export interface GpuExecutorOptions {
@@ -43,7 +46,7 @@ export class GpuExecutor {
       throw this.lostError;
     });
     this.lost.catch(() => {}); // observed by read(); never an unhandled rejection
-    this.unusedBinding = this.createBuffer('wgnn:unused-binding', 16);
+    this.unusedBinding = this.createBuffer('wgnn:unused-binding', UNUSED_SLOTS * UNUSED_STRIDE);
   }
 
   checkAlive(): void {
@@ -131,16 +134,16 @@ export class GpuExecutor {
     }
     const scratch = plan.scratchBytes.map((bytes, i) => this.createBuffer(`${label}:scratch${i}`, bytes));
     const uniforms: GPUBuffer[] = [];
-    const resolve = (ref: BindingRef): GPUBuffer => {
+    const resolve = (ref: BindingRef, index: number): GPUBufferBinding => {
       if ('input' in ref) {
         const buffer = inputs[ref.input];
         if (!buffer) throw new Error(`${label}: plan binds missing input ${ref.input}`);
-        return buffer;
+        return { buffer };
       }
-      if ('output' in ref) return outputs[ref.output];
-      if ('scratch' in ref) return scratch[ref.scratch];
-      if ('external' in ref) return externals.get(ref.external)!;
-      return this.unusedBinding;
+      if ('output' in ref) return { buffer: outputs[ref.output] };
+      if ('scratch' in ref) return { buffer: scratch[ref.scratch] };
+      if ('external' in ref) return { buffer: externals.get(ref.external)! };
+      return this.unused(index);
     };
 
     this.beginErrorScope();
@@ -154,7 +157,7 @@ export class GpuExecutor {
       const bindGroup = this.device.createBindGroup({
         label,
         layout: pipeline.getBindGroupLayout(0),
-        entries: [uniform, ...dispatch.bindings.map(resolve)].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [{ buffer: uniform }, ...dispatch.bindings.map(resolve)].map((resource, binding) => ({ binding, resource })),
       });
       const pass = encoder.beginComputePass({ label });
       pass.setPipeline(pipeline);
@@ -210,9 +213,13 @@ export class GpuExecutor {
     }
   }
 
-  /** A 16-byte buffer bound where a kernel's optional input is absent. */
-  get unused(): GPUBuffer {
-    return this.unusedBinding;
+  /**
+   * 16 bytes bound where a kernel's optional input is absent: a separate 256-byte-aligned range
+   * per binding index, since two writable bindings of one dispatch must not overlap.
+   */
+  unused(index: number): GPUBufferBinding {
+    if (index >= UNUSED_SLOTS) throw new Error(`binding ${index + 1} is unused, past the ${UNUSED_SLOTS} placeholder ranges`);
+    return { buffer: this.unusedBinding, offset: index * UNUSED_STRIDE, size: 16 };
   }
 
   destroy(): void {

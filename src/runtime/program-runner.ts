@@ -88,21 +88,21 @@ export class ProgramRunner {
     all.forEach(({ d, s }, i) => {
       const pipeline = gpu.pipelines.get(d);
       const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniforms, offset: offsets[i], size: layouts[i].byteSize } }];
-      d.bindings.forEach((ref, b) => entries.push({ binding: b + 1, resource: this.resolve(s, ref) }));
+      d.bindings.forEach((ref, b) => entries.push({ binding: b + 1, resource: this.resolve(s, ref, b) }));
       const bindGroup = gpu.device.createBindGroup({ label: `${program.steps[s].node.name}:${d.shader.name}`, layout: pipeline.getBindGroupLayout(0), entries });
       this.dispatches.push({ step: s, pipeline, bindGroup, workgroups: d.workgroups });
     });
     gpu.endErrorScope(label);
   }
 
-  private resolve(step: number, ref: BindingRef): GPUBufferBinding {
+  private resolve(step: number, ref: BindingRef, index: number): GPUBufferBinding {
     const s = this.program.steps[step];
     let storage: StorageRef | undefined;
     if ('input' in ref) storage = s.inputs[ref.input];
     else if ('output' in ref) storage = s.outputs[ref.output];
     else if ('scratch' in ref) storage = s.scratch[ref.scratch];
     else if ('external' in ref) return { buffer: this.external(ref.external) };
-    if (!storage) return { buffer: this.gpu.unused };
+    if (!storage) return this.gpu.unused(index);
     const size = Math.max(4, storage.bytes);
     if (storage.kind === 'constant') return { buffer: this.constants.get(storage.id)!, offset: 0, size };
     if (storage.kind === 'external') return { buffer: this.external(storage.buffer), offset: storage.offset, size };

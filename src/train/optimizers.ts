@@ -3,6 +3,7 @@
 // step), and the schedules Keras ships.
 import { WgnnError } from '../errors.ts';
 import { DEFAULT_LEARNING_RATE, type OptimizerAttrs, type OptimizerKind } from '../ops/optimizer/op.ts';
+import { resolveOptimizer as checkOptimizerAttrs } from '../ops/optimizer/config.ts';
 
 /** A learning rate per step: `step` counts the optimizer's updates before this one (Keras's `iterations`). */
 export type LearningRateSchedule = (step: number) => number;
@@ -28,6 +29,8 @@ export function resolveOptimizer(spec: string | OptimizerConfig | undefined): Op
   if (typeof learningRate === 'number' && !(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new WgnnError('compile', `learning rate ${learningRate} must be a positive number`);
   }
+  // Options checked now (Keras's ranges, one clipping at most), not at the first step.
+  checkOptimizerAttrs('compile', { kind, count: 1, ...options });
   return { attrs: { kind, ...options }, learningRate: schedule };
 }
 

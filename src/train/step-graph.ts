@@ -132,7 +132,7 @@ export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: P
     const d = grads.get(slot.id);
     return d === undefined ? [] : [intoGradBuffer(b, d, slot.offset, slot.name)];
   });
-  b.node('optimizerStep', 'optimizer', written, { ...spec.optimizer, count: layout.total }, 0);
+  b.node('optimizerStep', 'optimizer', [...normClipping(b, spec.optimizer, layout, written), ...written], { ...spec.optimizer, count: layout.total }, 0);
   return { graph, inputShapes, rows };
 }
 
@@ -153,6 +153,21 @@ function trainingModeOps(graph: Graph, variables: ParamLayout): void {
       graph.node('movingAverage', `${graph.values[moving].name}/update`, [batch], { buffer: BUFFERS.variables, offset: slot.offset, momentum }, 0);
     }
   }
+}
+
+/**
+ * Clipping by norm (clipNorm per parameter, globalClipNorm over all): the per-parameter scales and
+ * the parameters' bounds in the flat buffers (each parameter with the padding after it, which is
+ * zero), the optimizer step's first two inputs; none without it.
+ */
+function normClipping(b: GradBuilder, optimizer: OptimizerAttrs, layout: ParamLayout, written: ValueId[]): ValueId[] {
+  const clip = optimizer.clipNorm ?? optimizer.globalClipNorm;
+  if (clip === undefined) return [];
+  const bounds = Int32Array.from([...layout.slots.map((s) => s.offset), layout.total]);
+  const boundsId = b.graph.constant('optimizer/clip_bounds', [bounds.length], bounds);
+  b.specs.set(boundsId, { shape: [bounds.length], dtype: 'int32' });
+  const [scales] = b.node('clipNormScales', 'optimizer/clip_scales', [boundsId, ...written], { clip, global: optimizer.clipNorm === undefined });
+  return [scales, boundsId];
 }
 
 /**

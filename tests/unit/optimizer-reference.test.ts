@@ -7,6 +7,7 @@ import { createEngine } from '../../src/index.ts';
 import { WgnnError } from '../../src/errors.ts';
 import { initialState, optimizerStateSlots, optimizerStepOp, optimizerStepValues, type OptimizerAttrs } from '../../src/ops/optimizer/op.ts';
 import { Random, seedOf } from '../harness/random.ts';
+import { clipNormScalesReference } from '../../src/ops/clip-norm/reference.ts';
 
 const COUNT = 70;
 /** Two parameters, [0, 5) and [64, 70) (64-element aligned); the rest is padding. */
@@ -134,6 +135,33 @@ describe('optimizerStep reference', () => {
     expect([...params]).toEqual([0.75, 1.25, 0.875]);
   });
 
+  it('clipNorm scales each parameter to its norm, globalClipNorm all of them together (Keras base_optimizer.py)', () => {
+    // Parameters [0, 2) and [64, 66): norms 5 and 0.5 (padding zero).
+    const grads = new Float32Array(128);
+    grads.set([3, 4], 0);
+    grads.set([0.3, -0.4], 64);
+    const bounds = Int32Array.of(0, 64, 128);
+    // Per parameter: 5 -> clip 1 (scale 1 / 5), 0.5 stays (scale exactly 1).
+    expect([...clipNormScalesReference(grads, bounds, { clip: 1, global: false })]).toEqual([0.2, 1].map(Math.fround));
+    // Global norm sqrt(25 + 0.25): every gradient scaled by 1 / that; under the clip nothing moves.
+    const global = clipNormScalesReference(grads, bounds, { clip: 1, global: true });
+    expect(global[0]).toBeCloseTo(1 / Math.sqrt(25.25), 7);
+    expect(global[1]).toBe(global[0]);
+    expect([...clipNormScalesReference(grads, bounds, { clip: 10, global: true })]).toEqual([1, 1]);
+    expect([...clipNormScalesReference(new Float32Array(128), bounds, { clip: 1, global: true })]).toEqual([1, 1]);
+    grads[1] = Infinity;
+    expect(clipNormScalesReference(grads, bounds, { clip: 1, global: true }).every(Number.isNaN)).toBe(true);
+    expect(() => clipNormScalesReference(grads, Int32Array.of(0, 200), { clip: 1, global: false })).toThrow(/parameter 0 spans \[0, 200\), not inside the 128 gradients/);
+    // The step multiplies each gradient by its parameter's scale before the update: sgd, lr 1.
+    const params = new Float32Array(128);
+    optimizerStepOp.referenceEffects!(
+      [{ shape: [2], data: Float32Array.of(0.2, 1) }, { shape: [3], data: bounds as unknown as Float32Array }],
+      { kind: 'sgd', count: 128, clipNorm: 1 },
+      new Map([['params', params], ['grads', Float32Array.from(grads.map((g) => (Number.isFinite(g) ? g : 4)))], ['step', Float32Array.of(1, 1)]]),
+    );
+    expect([params[0], params[1], params[64], params[65]]).toEqual([-0.6, -0.8, -0.3, 0.4].map(Math.fround));
+  });
+
   it('state slots and initial state follow the Keras variables', () => {
     const slots = (a: Partial<OptimizerAttrs> & Pick<OptimizerAttrs, 'kind'>) => optimizerStateSlots({ count: 4, ...a });
     expect(slots({ kind: 'sgd' })).toBe(0);
@@ -159,6 +187,9 @@ describe('optimizerStep reference', () => {
     expect(() => infer({ kind: 'adam', count: 4, epsilon: 0 })).toThrow(/epsilon 0 is invalid: it must be > 0/);
     expect(() => infer({ kind: 'adagrad', count: 4, initialAccumulatorValue: -1 })).toThrow(WgnnError);
     expect(() => infer({ kind: 'sgd', count: 4, clipValue: -1 })).toThrow(/clipValue -1 is invalid/);
+    expect(() => infer({ kind: 'sgd', count: 4, clipNorm: 0 })).toThrow(/clipNorm 0 is invalid: it must be > 0/);
+    expect(() => infer({ kind: 'adam', count: 4, clipNorm: 1, clipValue: 1 })).toThrow(/only one of clipValue, clipNorm and globalClipNorm can be set \(Keras's rule\); got clipValue and clipNorm/);
+    expect(() => infer({ kind: 'adam', count: 4, globalClipNorm: 1 })).toThrow(/clipping by norm needs the scales \[S\] and the int32 parameter bounds \[S \+ 1\] as the first two inputs/);
     expect(infer({ kind: 'adamw', count: 4 })).toEqual([]);
     const buffers = (step: number[]) => new Map([['params', new Float32Array(4)], ['grads', new Float32Array(4)], ['optimizerState', new Float32Array(8)], ['step', Float32Array.from(step)]]);
     const effects = (attrs: OptimizerAttrs, externals: Map<string, Float32Array>) => () => optimizerStepOp.referenceEffects!([], attrs, externals);

@@ -32,15 +32,25 @@ export interface OptimizerAttrs {
   initialAccumulatorValue?: number;
   /** Every kind: gradients are clipped to [-clipValue, clipValue] first. */
   clipValue?: number;
+  /**
+   * Every kind: each parameter's gradient is scaled to a norm of at most clipNorm first (Keras's
+   * clipnorm), or all of them together to a global norm of at most globalClipNorm
+   * (global_clipnorm). The scales come from a clipNormScales node, the step's first input.
+   * At most one of clipValue, clipNorm and globalClipNorm (Keras raises otherwise).
+   */
+  clipNorm?: number;
+  globalClipNorm?: number;
 }
 
-/** Attributes with every default filled in; clipValue null means no clipping. */
-export type OptimizerConfig = Required<Omit<OptimizerAttrs, 'clipValue'>> & { clipValue: number | null };
+type Clipping = 'clipValue' | 'clipNorm' | 'globalClipNorm';
+
+/** Attributes with every default filled in; a clipping option null means none. */
+export type OptimizerConfig = Required<Omit<OptimizerAttrs, Clipping>> & Record<Clipping, number | null>;
 
 /** Keras 3's default learning rates, for the host that fills the 'step' buffer. */
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = { sgd: 0.01, adam: 0.001, adamw: 0.001, rmsprop: 0.001, adagrad: 0.001 };
 
-type KindOption = Exclude<keyof OptimizerAttrs, 'kind' | 'count' | 'weightDecay' | 'clipValue'>;
+type KindOption = Exclude<keyof OptimizerAttrs, 'kind' | 'count' | 'weightDecay' | Clipping>;
 const KERAS_DEFAULTS: Record<OptimizerKind, Partial<Pick<OptimizerAttrs, KindOption | 'weightDecay'>>> = {
   sgd: { momentum: 0, nesterov: false },
   adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
@@ -48,7 +58,7 @@ const KERAS_DEFAULTS: Record<OptimizerKind, Partial<Pick<OptimizerAttrs, KindOpt
   rmsprop: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
   adagrad: { initialAccumulatorValue: 0.1, epsilon: 1e-7 },
 };
-const COMMON_OPTIONS = ['weightDecay', 'clipValue'];
+const COMMON_OPTIONS = ['weightDecay', 'clipValue', 'clipNorm', 'globalClipNorm'];
 
 /** The 'step' buffer: what the host writes before each step (see optimizerStepValues). */
 export const STEP_LAYOUT = { learningRate: 0, t: 1, biasCorrection1: 2, biasCorrection2: 3 } as const;
@@ -81,6 +91,8 @@ export function resolveOptimizer(where: string, attrs: OptimizerAttrs): Optimize
     ...defaults,
     ...Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)),
     clipValue: attrs.clipValue ?? null,
+    clipNorm: attrs.clipNorm ?? null,
+    globalClipNorm: attrs.globalClipNorm ?? null,
   };
   const check = (name: string, value: number, ok: boolean, valid: string) => {
     if (typeof value !== 'number' || !Number.isFinite(value) || !ok) throw new WgnnError(where, `${attrs.kind} ${name} ${value} is invalid: it must be ${valid}`);
@@ -94,7 +106,9 @@ export function resolveOptimizer(where: string, attrs: OptimizerAttrs): Optimize
   check('epsilon', c.epsilon, c.epsilon > 0, '> 0');
   check('weightDecay', c.weightDecay, c.weightDecay >= 0, '>= 0');
   check('initialAccumulatorValue', c.initialAccumulatorValue, c.initialAccumulatorValue >= 0, '>= 0 (adagrad.py: non-negative)');
-  if (c.clipValue !== null) check('clipValue', c.clipValue, c.clipValue > 0, '> 0');
+  const clipping = (['clipValue', 'clipNorm', 'globalClipNorm'] as const).filter((k) => c[k] !== null);
+  if (clipping.length > 1) throw new WgnnError(where, `only one of clipValue, clipNorm and globalClipNorm can be set (Keras's rule); got ${clipping.join(' and ')}`);
+  for (const k of clipping) check(k, c[k]!, c[k]! > 0, '> 0');
   return c;
 }
 

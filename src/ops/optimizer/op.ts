@@ -2,10 +2,13 @@
 // 'params' and 'optimizerState' from 'grads' and the host-written 'step' (shaders/optimizer_step.wgsl;
 // buffer layout and Keras defaults in ./config.ts). An effect op: no outputs. Its value inputs
 // (the gradients) only order it after the backward pass; the kernel reads the flat 'grads'.
+// With clipNorm or globalClipNorm its first two inputs are the clipNormScales node's scales and
+// the parameter bounds it was given: each gradient is multiplied by its parameter's scale.
 import optimizerStepWgsl from '../../../shaders/optimizer_step.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
+import { formatShape } from '../../shape.ts';
 import { spreadWorkgroups, type OpDefinition } from '../op.ts';
-import { optimizerStateSlots, resolveOptimizer, type OptimizerAttrs } from './config.ts';
+import { optimizerStateSlots, resolveOptimizer, type OptimizerAttrs, type OptimizerConfig } from './config.ts';
 import { optimizerStepReference } from './reference.ts';
 
 export { DEFAULT_LEARNING_RATE, initialState, optimizerStateSlots, optimizerStepValues, STEP_LAYOUT, STEP_SLOTS, stateSlotNames, type OptimizerAttrs, type OptimizerKind } from './config.ts';
@@ -14,19 +17,29 @@ const SHADER = { name: 'optimizer_step.wgsl', code: optimizerStepWgsl };
 const KIND_CODES = { sgd: 0, adam: 1, adamw: 1, rmsprop: 2, adagrad: 3 } as const;
 const WG_SIZE = 64;
 
+/** Whether gradients are scaled by clipNormScales' output (clipNorm or globalClipNorm). */
+const scaled = (c: OptimizerConfig) => c.clipNorm !== null || c.globalClipNorm !== null;
+
 export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
   name: 'optimizerStep',
   effects: true,
 
   infer(where, inputs, attrs) {
-    resolveOptimizer(where, attrs);
+    const c = resolveOptimizer(where, attrs);
+    if (scaled(c)) {
+      const [scales, bounds] = inputs;
+      if (!scales || !bounds || bounds.dtype !== 'int32' || scales.shape.length !== 1 || bounds.shape.length !== 1 || bounds.shape[0] !== scales.shape[0] + 1) {
+        throw new WgnnError(where, `clipping by norm needs the scales [S] and the int32 parameter bounds [S + 1] as the first two inputs, got ${inputs.slice(0, 2).map((x) => (x ? `${formatShape(x.shape)} ${x.dtype}` : 'nothing')).join(' and ')}`);
+      }
+    }
     inputs.forEach((x, i) => {
+      if (scaled(c) && i < 2) return;
       if (x && x.dtype !== 'float32') throw new WgnnError(where, `input ${i} (a gradient, for ordering) must be float32, got ${x.dtype}`);
     });
     return [];
   },
 
-  plan(_inputs, _outputs, attrs, ctx) {
+  plan(inputs, _outputs, attrs, ctx) {
     const where = `optimizerStep ${attrs.kind}`;
     const c = resolveOptimizer(where, attrs);
     const slots = optimizerStateSlots(attrs);
@@ -45,6 +58,7 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
             NESTEROV: Number(c.nesterov),
             CENTERED: Number(c.centered),
             CLIP: Number(c.clipValue !== null),
+            CLIP_NORM: Number(scaled(c)),
             WG_SIZE,
           },
           params: {
@@ -57,9 +71,13 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
             epsilon: c.epsilon,
             weightDecay: c.weightDecay,
             clipValue: c.clipValue ?? 0,
+            segments: scaled(c) ? inputs[0]!.shape[0] : 0,
           },
           // Plain sgd keeps no state: no 'optimizerState' buffer is needed.
-          bindings: [{ external: 'params' }, { external: 'grads' }, slots ? { external: 'optimizerState' } : { unused: true }, { external: 'step' }],
+          bindings: [
+            { external: 'params' }, { external: 'grads' }, slots ? { external: 'optimizerState' } : { unused: true }, { external: 'step' },
+            ...(scaled(c) ? [{ input: 0 }, { input: 1 }] : [{ unused: true as const }, { unused: true as const }]),
+          ],
           workgroups: spreadWorkgroups(where, Math.ceil(c.count / WG_SIZE), ctx.limits),
         },
       ],
@@ -70,7 +88,9 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
     return [];
   },
 
-  referenceEffects(_inputs, attrs, externals) {
-    optimizerStepReference(attrs, externals);
+  referenceEffects(inputs, attrs, externals) {
+    const c = resolveOptimizer(`optimizerStep ${attrs.kind}`, attrs);
+    const clip = scaled(c) ? { scales: inputs[0]!.data, bounds: inputs[1]!.data as unknown as Int32Array } : undefined;
+    optimizerStepReference(attrs, externals, clip);
   },
 };

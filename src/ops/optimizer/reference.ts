@@ -1,7 +1,8 @@
 // The optimizer step on host arrays, element by element, in float64 with every stored value
 // rounded to float32 (as the float32 buffers on the GPU hold them). Each formula follows Keras 3's
 // update_step; the order per step follows base_optimizer.py `_backend_apply_gradients`:
-// clip the gradient (`_clip_gradients`: clip(g, -clipvalue, clipvalue)), decay the weights
+// clip the gradient (`_clip_gradients`: by norm with the scales given, or clip(g, -clipvalue,
+// clipvalue)), decay the weights
 // (`_apply_weight_decay`: w = w - w * wd * lr), then the optimizer's update_step.
 import { WgnnError } from '../../errors.ts';
 import { STEP_LAYOUT, STEP_SLOTS, type OptimizerAttrs, type OptimizerConfig, optimizerStateSlots, resolveOptimizer } from './config.ts';
@@ -67,8 +68,14 @@ function external(where: string, externals: Map<string, Float32Array>, name: str
   return buffer;
 }
 
+/** Per-parameter gradient scales (clipNormScales) and the parameters' bounds in the flat buffers. */
+export interface NormClipping {
+  scales: Float32Array;
+  bounds: Int32Array;
+}
+
 /** Updates externals 'params' and 'optimizerState' in place from 'grads' and 'step'. */
-export function optimizerStepReference(attrs: OptimizerAttrs, externals: Map<string, Float32Array>): void {
+export function optimizerStepReference(attrs: OptimizerAttrs, externals: Map<string, Float32Array>, clipping?: NormClipping): void {
   const where = `optimizerStep ${attrs.kind}`;
   const c = resolveOptimizer(where, attrs);
   const n = c.count;
@@ -79,8 +86,13 @@ export function optimizerStepReference(attrs: OptimizerAttrs, externals: Map<str
   const step = external(where, externals, 'step', c.kind === 'adam' || c.kind === 'adamw' ? STEP_SLOTS : STEP_LAYOUT.t + 1);
   const lr = step[STEP_LAYOUT.learningRate];
   const update = UPDATES[c.kind];
+  let segment = 0;
   for (let i = 0; i < n; i++) {
     let g = grads[i];
+    if (clipping) {
+      while (i >= clipping.bounds[segment + 1]) segment++;
+      g = f32(g * clipping.scales[segment]);
+    }
     if (c.clipValue !== null) g = Math.min(Math.max(g, -c.clipValue), c.clipValue);
     const decayed = f32(params[i] - params[i] * c.weightDecay * lr);
     params[i] = f32(update(c, decayed, g, lr, step, (s) => state[s * n + i], (s, v) => (state[s * n + i] = v)));

@@ -9,6 +9,7 @@ import { accumulateOp } from '../../../src/ops/accumulate/op.ts';
 import { expectClose, F32, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
 import { product, type GpuCase } from './case.ts';
+import { clipNormCases } from './clip-norm.ts';
 
 const STEPS = 3;
 const LEARNING_RATES = [0.05, 0.1, 0.02];
@@ -127,4 +128,5 @@ export const optimizerCases: GpuCase[] = [
   accumulateCase([[[1000], 3]]),
   accumulateCase([[[3, 7], 1]]),
   accumulateCase([[[1], 1], [[1000], 3], [[3, 7], 1], [[1000], 3]]),
+  ...clipNormCases,
 ];

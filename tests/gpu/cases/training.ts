@@ -38,6 +38,8 @@ export const trainingCases: GpuCase[] = [
     { name: 'adamw', learningRate: 0.01, weightDecay: 0.1 },
     { name: 'rmsprop', learningRate: 0.01, centered: true },
     { name: 'adagrad', learningRate: 0.1, clipValue: 0.05 },
+    { name: 'adam', learningRate: 0.01, clipNorm: 0.05 },
+    { name: 'sgd', learningRate: 0.1, momentum: 0.5, globalClipNorm: 0.1 },
   ] as OptimizerConfig[]).map(stepCase),
   {
     name: 'training a classifier on three blobs converges, and the same seed gives the same weights bit for bit',
