@@ -21,6 +21,7 @@ import { softmaxOp } from '../ops/softmax/op.ts';
 import { transposeOp } from '../ops/transpose/op.ts';
 import { padOp } from '../ops/pad/op.ts';
 import { embeddingOp } from '../ops/gather/op.ts';
+import { embeddingBackwardOp } from '../ops/gather/backward.ts';
 import { expandOp } from '../ops/strided-copy/expand.ts';
 import { sliceOp } from '../ops/strided-copy/slice.ts';
 import { tileOp } from '../ops/strided-copy/tile.ts';
@@ -61,6 +62,7 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   transpose: transposeOp,
   pad: padOp,
   embedding: embeddingOp,
+  embeddingBackward: embeddingBackwardOp,
   slice: sliceOp,
   expand: expandOp,
   tile: tileOp,

@@ -10,6 +10,7 @@ import { softmaxGrad } from '../ops/softmax/grad.ts';
 import { transposeGrad } from '../ops/transpose/grad.ts';
 import { batchNormTrainGrad } from '../ops/batch-norm-train/grad.ts';
 import { dropoutTrainGrad } from '../ops/dropout-train/grad.ts';
+import { embeddingGrad } from '../ops/gather/grad.ts';
 import type { GradRule } from './grad.ts';
 
 /** A reshape view's gradient is the output's, viewed in the input's shape. */
@@ -28,4 +29,5 @@ export const GRAD_RULES: Record<string, GradRule> = {
   pool2d: pool2dGrad,
   batchNormTrain: batchNormTrainGrad,
   dropoutTrain: dropoutTrainGrad,
+  embedding: embeddingGrad,
 };

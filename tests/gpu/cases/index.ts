@@ -27,6 +27,7 @@ import { activationGradCases } from './activation-grad.ts';
 import { optimizerCases } from './optimizer.ts';
 import { lossCases } from './loss.ts';
 import { normTrainCases } from './norm-train.ts';
+import { embeddingBackwardCases } from './embedding-backward.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -56,4 +57,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   optimizer: optimizerCases,
   loss: lossCases,
   normTrain: normTrainCases,
+  embeddingBackward: embeddingBackwardCases,
 };
