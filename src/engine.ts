@@ -32,7 +32,7 @@ import { Model } from './model/model.ts';
 import type { Graph } from './graph/ir.ts';
 import { KERNEL_OPS } from './graph/ops.ts';
 import { resolveOptimizer, type OptimizerConfig } from './train/optimizers.ts';
-import { resolveLoss, resolveMetrics, type LossConfig } from './train/spec.ts';
+import { resolveLoss, resolveMetrics, type LossConfig, type MetricConfig } from './train/spec.ts';
 import { TrainableModel } from './train/trainable.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type Storage, type TensorData, type TensorOwner } from './tensor.ts';
@@ -42,7 +42,8 @@ import type { DType } from './tensor-spec.ts';
 export interface TrainingOptions {
   optimizer?: string | OptimizerConfig;
   loss: string | LossConfig;
-  metrics?: string[];
+  /** Metric names, or configs such as { name: 'topKCategoricalAccuracy', k: 3 }. */
+  metrics?: (string | MetricConfig)[];
 }
 
 export interface EngineOptions {

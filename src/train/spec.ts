@@ -36,7 +36,7 @@ export function resolveLoss(spec: string | LossConfig | undefined): Loss {
   return { kind, fromLogits: config.fromLogits ?? false, delta: config.delta ?? 1 };
 }
 
-export type MetricKind = 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'mse' | 'mae';
+export type MetricKind = 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' | 'topKCategoricalAccuracy' | 'sparseTopKCategoricalAccuracy' | 'mse' | 'mae';
 
 const METRIC_ALIASES: Record<string, MetricKind | 'accuracy'> = {
   accuracy: 'accuracy', acc: 'accuracy',
@@ -44,20 +44,41 @@ const METRIC_ALIASES: Record<string, MetricKind | 'accuracy'> = {
   categoricalAccuracy: 'categoricalAccuracy', categorical_accuracy: 'categoricalAccuracy',
   sparseCategoricalAccuracy: 'sparseCategoricalAccuracy', sparse_categorical_accuracy: 'sparseCategoricalAccuracy',
   mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
+  topKCategoricalAccuracy: 'topKCategoricalAccuracy', top_k_categorical_accuracy: 'topKCategoricalAccuracy',
+  sparseTopKCategoricalAccuracy: 'sparseTopKCategoricalAccuracy', sparse_top_k_categorical_accuracy: 'sparseTopKCategoricalAccuracy',
   mae: 'mae', meanAbsoluteError: 'mae', mean_absolute_error: 'mae',
 };
+
+/** A metric with options: the top-k accuracies take k (Keras's default 5). */
+export interface MetricConfig {
+  name: string;
+  k?: number;
+}
 
 export interface Metric {
   /** The name History and the logs use (as given: 'accuracy' stays 'accuracy'). */
   name: string;
   kind: MetricKind;
+  /** Top-k accuracies: a sample counts where its class is among the k highest outputs. */
+  k?: number;
 }
 
+const TOP_K = new Set<MetricKind>(['topKCategoricalAccuracy', 'sparseTopKCategoricalAccuracy']);
+
 /** 'accuracy' becomes the variant that fits the loss, as Keras picks it. */
-export function resolveMetrics(names: string[] = [], loss: Loss, outputShape: number[]): Metric[] {
-  return names.map((name) => {
+export function resolveMetrics(specs: (string | MetricConfig)[] = [], loss: Loss, outputShape: number[]): Metric[] {
+  return specs.map((spec) => {
+    const { name, k, ...rest } = typeof spec === 'string' ? { name: spec } : spec;
     const alias = Object.hasOwn(METRIC_ALIASES, name) ? METRIC_ALIASES[name] : undefined;
     if (!alias) throw new WgnnError('compile', `unknown metric '${name}'; known: ${Object.keys(METRIC_ALIASES).join(', ')}`);
+    const extra = Object.keys(rest);
+    if (extra.length) throw new WgnnError('compile', `metric '${name}' has no option ${extra.map((o) => `'${o}'`).join(', ')}`);
+    if (alias !== 'accuracy' && TOP_K.has(alias)) {
+      const top = k ?? 5;
+      if (!(Number.isInteger(top) && top >= 1)) throw new WgnnError('compile', `metric '${name}': k ${top} must be an integer >= 1`);
+      return { name, kind: alias, k: top };
+    }
+    if (k !== undefined) throw new WgnnError('compile', `metric '${name}' takes no k (only the top-k accuracies do)`);
     if (alias !== 'accuracy') return { name, kind: alias };
     if (loss.kind === 'sparseCategoricalCrossentropy') return { name, kind: 'sparseCategoricalAccuracy' };
     if (loss.kind === 'categoricalCrossentropy') return { name, kind: 'categoricalAccuracy' };

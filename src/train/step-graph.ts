@@ -200,6 +200,10 @@ function metricValues(b: GradBuilder, metric: Metric, output: ValueId, labels: V
       const half = b.constant(`${name}/threshold`, [1], Float32Array.of(0.5));
       return meanOfLast(b.binary(`${name}/hit`, 'equal', b.binary(`${name}/positive`, 'greater', output, half), labels));
     }
+    case 'topKCategoricalAccuracy':
+      return topKHits(b, metric, output, argmax(labels));
+    case 'sparseTopKCategoricalAccuracy':
+      return topKHits(b, metric, output, labels);
     case 'mse': {
       const e = b.binary(`${name}/error`, 'sub', output, labels);
       return meanOfLast(b.binary(`${name}/square`, 'mul', e, e));
@@ -207,4 +211,21 @@ function metricValues(b: GradBuilder, metric: Metric, output: ValueId, labels: V
     case 'mae':
       return meanOfLast(b.node('activation', `${name}/abs`, [b.binary(`${name}/error`, 'sub', output, labels)], resolveActivation(name, 'abs'))[0]);
   }
+}
+
+/**
+ * 1 where the target class is among the k highest outputs (TF's in_top_k, which Keras's top-k
+ * accuracies call: classes tied with the target's output count as below it, so a tie straddling
+ * the boundary is a hit): fewer than k outputs strictly greater than the target's.
+ */
+function topKHits(b: GradBuilder, metric: Metric, output: ValueId, target: ValueId): ValueId {
+  const name = metric.name;
+  const shape = b.shape(output);
+  const axis = shape.length - 1;
+  const classes = b.constant(`${name}/classes`, [shape[axis]], Float32Array.from({ length: shape[axis] }, (_, i) => i));
+  const isTarget = b.binary(`${name}/is_target`, 'equal', classes, b.reshape(`${name}/target`, target, [...shape.slice(0, -1), 1]));
+  const sumLast = (v: ValueId, keepDims: boolean) => b.node('reduce', `${name}/sum`, [v], { kind: 'sum', axes: [axis], keepDims })[0];
+  const targetOutput = sumLast(b.binary(`${name}/target_only`, 'mul', output, isTarget), true);
+  const above = sumLast(b.binary(`${name}/above`, 'greater', output, targetOutput), false);
+  return b.binary(`${name}/hit`, 'less', above, b.constant(`${name}/k`, [1], Float32Array.of(metric.k!)));
 }

@@ -59,6 +59,23 @@ export const trainingCases: GpuCase[] = [
     },
   },
   {
+    name: 'evaluate: loss, accuracy and top-2 accuracy on WebGPU equal the CPU reference\'s',
+    async run(ctx) {
+      const { x, y } = blobs(29);
+      const logs = [];
+      for (const engine of [await ctx.engine(), await createEngine({ backend: 'cpu' })] as Engine[]) {
+        const t = engine.compile(classifier(), { loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy', { name: 'sparseTopKCategoricalAccuracy', k: 2 }] });
+        logs.push(await t.evaluate(x, y, { batchSize: 8 }));
+        t.dispose();
+      }
+      const [gpu, cpu] = logs;
+      for (const key of ['loss', 'accuracy', 'sparseTopKCategoricalAccuracy']) {
+        if (!(Math.abs(gpu[key] - cpu[key]) <= 1e-5 * Math.max(1, Math.abs(cpu[key])))) throw new Error(`${key}: WebGPU ${gpu[key]}, CPU ${cpu[key]}`);
+      }
+      if (!(cpu.sparseTopKCategoricalAccuracy >= cpu.accuracy)) throw new Error(`top-2 ${cpu.sparseTopKCategoricalAccuracy} below top-1 ${cpu.accuracy}`);
+    },
+  },
+  {
     name: 'profileStep times every node of a training step (forward, loss, backward, optimizer)',
     async run(ctx) {
       const { x, y } = blobs(16);
