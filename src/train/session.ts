@@ -40,6 +40,19 @@ export interface StepInputs {
   weighted?: boolean;
 }
 
+/** One step plan's GPU footprint: its arena against the live-set lower bound, and the persistent buffers. */
+export interface StepStats {
+  dispatches: number;
+  /** The arena holding the step's activations, gradients in flight and scratch. */
+  peakBytes: number;
+  /** The most bytes live at once in the same step: no arena can be smaller. */
+  lowerBoundBytes: number;
+  /** Every value in its own buffer. */
+  naiveBytes: number;
+  /** Parameters, gradients, optimizer state, the uploaded training set and the rest that persists between steps. */
+  externalBytes: number;
+}
+
 export class TrainingSession {
   readonly layout: ParamLayout;
   /** The weights training updates without gradients (batch norm's moving statistics), in 'variables'. */
@@ -133,6 +146,15 @@ export class TrainingSession {
     const plan = await this.plan(inputs);
     if (inputs.mode === 'train') this.setExternal(BUFFERS.step, optimizerStepValues(this.optimizerAttrs, learningRate, ++this.iterations));
     return profileProgram(this.gpu, plan.runner!, inputs.data);
+  }
+
+  /** The footprint of the plan these inputs run (compiled now if new; nothing runs). */
+  async stats(inputs: StepInputs): Promise<StepStats> {
+    if (!this.gpu) throw new WgnnError(this.name, 'stats need the WebGPU backend');
+    const { runner } = await this.plan(inputs);
+    const { memory } = runner!.program;
+    const externalBytes = [...this.buffers.values()].reduce((sum, b) => sum + b.size, 0);
+    return { dispatches: runner!.dispatches.length, peakBytes: memory.peakBytes, lowerBoundBytes: memory.lowerBoundBytes, naiveBytes: memory.naiveBytes, externalBytes };
   }
 
   /** The model's outputs for a batch (mode 'predict'). */

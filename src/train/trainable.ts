@@ -12,7 +12,7 @@ import { History, type Callback, type Logs, type TrainingControl } from './callb
 import { labels, permutation, pick, rowsOf, samples, type DataInput, type Samples } from './data.ts';
 import type { Optimizer } from './optimizers.ts';
 import type { Profile } from '../runtime/profile.ts';
-import { TrainingSession } from './session.ts';
+import { TrainingSession, type StepStats } from './session.ts';
 import type { Loss, Metric } from './spec.ts';
 import { BUFFERS, LOSS_SLOT } from './step-graph.ts';
 
@@ -116,6 +116,23 @@ export class TrainableModel {
   async profileStep(x: DataInput, y: DataInput): Promise<Profile> {
     const { xs, ys } = this.data(x, y);
     return this.session.profile({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
+  }
+
+  /**
+   * The GPU footprint of fit's training step for this data and batch size (the data is uploaded
+   * as fit uploads it; nothing trains): dispatches, the arena against its lower bound, and the
+   * persistent buffers.
+   */
+  async stepStats(x: DataInput, y: DataInput, options: { batchSize?: number } = {}): Promise<StepStats> {
+    const { xs, ys } = this.data(x, y);
+    const batch = Math.min(this.batchSize(options.batchSize), xs.count);
+    const gather = this.inputDtype === 'float32';
+    if (gather) {
+      this.session.setExternal(BUFFERS.dataX, xs.data as Float32Array);
+      this.session.setExternal(BUFFERS.dataY, ys.data as Float32Array);
+    }
+    const data = gather ? [new Int32Array(batch)] : [pick(xs, new Int32Array(batch)), pick(ys, new Int32Array(batch))];
+    return this.session.stats({ mode: 'train', data, batch, sampleShape: xs.sampleShape, labelSample: ys.sampleShape, gatherRows: gather ? xs.count : undefined });
   }
 
   /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */

@@ -2,7 +2,8 @@
 // trained weights go back to the model in Keras's layout: the model compiled for inference from
 // them predicts what the trained model predicts.
 import { describe, expect, it } from 'vitest';
-import { createEngine, layers, sequential, type Model } from '../../src/index.ts';
+import { createEngine, layers, model, sequential, type Model } from '../../src/index.ts';
+import { BUFFERS } from '../../src/train/step-graph.ts';
 import { Random } from '../harness/random.ts';
 
 const engine = createEngine({ backend: 'cpu' });
@@ -60,6 +61,46 @@ describe('convolution and pooling layers train, and their weights go back in Ker
       layers.dense({ units: 2, activation: 'softmax' }),
     ], { inputShape: [8, 8] });
     await trainsAndRoundTrips(model, [8, 8]);
+  });
+});
+
+describe('a functional model with merges and every Keras activation trains', () => {
+  it('add, concatenate, activation layers (each Keras activation), reshape, flatten, a softmax layer: gradients match finite differences, and it learns', async () => {
+    const x = layers.input({ shape: [8, 8, 1] });
+    const a = layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'elu', name: 'a' }).apply(x);
+    const b = layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'selu', name: 'b' }).apply(x);
+    const summed = layers.add({ name: 'sum' }).apply([a, b]);
+    const joined = layers.concatenate({ name: 'join' }).apply([summed, layers.conv2d({ filters: 2, kernelSize: 1, activation: 'softsign', name: 'c' }).apply(x)]);
+    let h = layers.maxPooling2d({ poolSize: 2 }).apply(joined);
+    h = layers.reshape({ targetShape: [4, 20] }).apply(h);
+    h = layers.flatten().apply(h);
+    for (const activation of ['relu6', 'leakyRelu', 'hardSigmoid', 'softplus', 'gelu', 'sigmoid', 'tanh', 'linear'] as const) {
+      h = layers.activation(activation, `act_${activation}`).apply(layers.dense({ units: 8, name: `d_${activation}` }).apply(h));
+    }
+    const out = layers.softmax({ name: 'probabilities' }).apply(layers.dense({ units: 2, name: 'logits' }).apply(h));
+    const m = model({ inputs: x, outputs: out });
+    const { x: data, y } = bars(16, 9);
+    const shape = [16, 8, 8, 1];
+    // One sgd step at a negligible rate leaves the weights and fills 'grads' with dLoss/dparams.
+    const t = (await engine).compile(m, { optimizer: { name: 'sgd', learningRate: 1e-30 }, loss: 'sparseCategoricalCrossentropy' });
+    await t.trainOnBatch({ data, shape }, y);
+    const session = t.trainingSession;
+    const grads = await session.readExternal(BUFFERS.grads);
+    const params = await session.readExternal(BUFFERS.params);
+    const lossAt = async (p: Float32Array) => {
+      session.setExternal(BUFFERS.params, p);
+      return (await t.evaluate({ data, shape }, y, { batchSize: 16 })).loss;
+    };
+    for (const slot of session.layout.slots) {
+      const at = slot.offset + Math.floor(slot.size / 2);
+      const [up, down] = [params.slice(), params.slice()];
+      up[at] += 1e-2;
+      down[at] -= 1e-2;
+      const numeric = ((await lossAt(up)) - (await lossAt(down))) / 2e-2;
+      expect(Math.abs(grads[at] - numeric), `${slot.name}: analytic ${grads[at]}, numeric ${numeric}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(numeric));
+    }
+    session.setExternal(BUFFERS.params, params);
+    await trainsAndRoundTrips(m, [8, 8, 1]);
   });
 });
 
