@@ -91,6 +91,15 @@ function grid(): MatmulCase[] {
     const [M, N, K] = vec4 ? [5, 8, 12] : [5, 6, 7];
     for (const [batchA, batchB] of BATCHES) cases.push({ variant, M, N, K, batchA, batchB, transposeB: batchA.length === 2 });
     for (const bias of BIASES(9, vec4 ? 12 : 10)) cases.push({ variant, M: 9, N: vec4 ? 12 : 10, K: vec4 ? 16 : 11, bias });
+    // One B for every batch entry of A: the batch folds into the rows of one GEMM, unless A is
+    // transposed or the bias varies by row.
+    const fold = { variant, M: 9, N: vec4 ? 12 : 10, K: vec4 ? 16 : 11 };
+    cases.push(
+      { ...fold, batchA: [3], batchB: [], bias: [fold.N], activation: 'relu' },
+      { ...fold, batchA: [2, 3], batchB: [1], bias: [1, fold.N] },
+      { ...fold, batchA: [4], batchB: [], transposeA: true, bias: [fold.N] },
+      { ...fold, batchA: [3], batchB: [], bias: [fold.M, 1] },
+    );
     for (const activation of EPILOGUE_ACTIVATIONS) {
       cases.push({ variant, M: 13, N: vec4 ? 20 : 18, K: 20, bias: [vec4 ? 20 : 18], activation });
     }
