@@ -2,11 +2,13 @@
 // dropout; see their op files) become ops with kernels. batchNorm over constant statistics folds
 // on the host into a channelAffine (which the fusion pass may fold into the layer before it);
 // over statistics that live in buffers (a model being trained) it computes the same scale and
-// shift with a few [C]-sized nodes. dropout becomes a view: the identity.
+// shift with a few [C]-sized nodes. dropout becomes a view: the identity. recurrentLayer becomes
+// the fast recurrent node over weights converted once (src/ops/recurrent-layer/lower.ts).
 import type { GraphNode, ValueId } from '../graph/ir.ts';
 import { LINEAR, resolveActivation } from '../ops/activation/kinds.ts';
 import type { BatchNormAttrs } from '../ops/batch-norm/layer-op.ts';
 import { foldBatchNorm } from '../ops/batch-norm/fold.ts';
+import { lowerRecurrentLayer } from '../ops/recurrent-layer/lower.ts';
 import type { Program } from './fuse.ts';
 import { memoizedByArrays } from './memo.ts';
 
@@ -15,6 +17,7 @@ export function lowerForInference(program: Program): void {
   program.nodes = program.nodes.flatMap((node) => {
     if (node.op === 'dropout') return [{ ...node, op: 'reshape', attrs: { shape: program.specs.get(node.outputs[0])!.shape } }];
     if (node.op === 'batchNorm') return lowerBatchNorm(program, node);
+    if (node.op === 'recurrentLayer') return lowerRecurrentLayer(program, node);
     return [node];
   });
 }

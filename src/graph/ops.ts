@@ -17,6 +17,9 @@ import type { OpDefinition, TensorSpec } from '../ops/op.ts';
 import { pool2dOp } from '../ops/pool2d/op.ts';
 import { pool2dBackwardOp } from '../ops/pool2d/backward.ts';
 import { recurrentOp } from '../ops/recurrent/op.ts';
+import { recurrentLayerOp } from '../ops/recurrent-layer/op.ts';
+import { recurrentBackwardOp } from '../ops/recurrent-train/backward.ts';
+import { recurrentTrainForwardOp } from '../ops/recurrent-train/forward.ts';
 import { softmaxOp } from '../ops/softmax/op.ts';
 import { transposeOp } from '../ops/transpose/op.ts';
 import { padOp } from '../ops/pad/op.ts';
@@ -59,6 +62,9 @@ export const KERNEL_OPS: Record<string, OpDefinition<any>> = {
   dropout: dropoutOp,
   concat: concatOp,
   recurrent: recurrentOp,
+  recurrentLayer: recurrentLayerOp,
+  recurrentTrainForward: recurrentTrainForwardOp,
+  recurrentBackward: recurrentBackwardOp,
   transpose: transposeOp,
   pad: padOp,
   embedding: embeddingOp,

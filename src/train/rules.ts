@@ -10,6 +10,7 @@ import { softmaxGrad } from '../ops/softmax/grad.ts';
 import { transposeGrad } from '../ops/transpose/grad.ts';
 import { batchNormTrainGrad } from '../ops/batch-norm-train/grad.ts';
 import { dropoutTrainGrad } from '../ops/dropout-train/grad.ts';
+import { recurrentTrainForwardGrad } from '../ops/recurrent-train/grad.ts';
 import { embeddingGrad } from '../ops/gather/grad.ts';
 import type { GradRule } from './grad.ts';
 
@@ -29,5 +30,6 @@ export const GRAD_RULES: Record<string, GradRule> = {
   pool2d: pool2dGrad,
   batchNormTrain: batchNormTrainGrad,
   dropoutTrain: dropoutTrainGrad,
+  recurrentTrainForward: recurrentTrainForwardGrad,
   embedding: embeddingGrad,
 };

@@ -10,6 +10,7 @@ import type { Graph, GraphNode, ValueId } from '../graph/ir.ts';
 import { VIEW_OPS } from '../graph/ops.ts';
 import { LINEAR, resolveActivation, type ResolvedActivation } from '../ops/activation/kinds.ts';
 import type { OptimizerAttrs } from '../ops/optimizer/op.ts';
+import { rewriteRecurrentLayersForTraining } from '../ops/recurrent-layer/expand.ts';
 import { formatShape, sizeOf } from '../shape.ts';
 import { backward, GradBuilder } from './grad.ts';
 import type { ParamLayout } from './params.ts';
@@ -138,9 +139,11 @@ export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: P
 
 /**
  * The layers that act differently in training: dropout masks (seeded, a new mask every step),
- * batch norm normalizes by the batch's statistics and moves its moving ones towards them.
+ * batch norm normalizes by the batch's statistics and moves its moving ones towards them,
+ * recurrent layers run the kernels that save what their backward through time needs.
  */
 function trainingModeOps(graph: Graph, variables: ParamLayout): void {
+  rewriteRecurrentLayersForTraining(graph);
   for (const node of [...graph.nodes]) {
     if (node.op === 'dropout') node.op = 'dropoutTrain';
     if (node.op !== 'batchNorm') continue;

@@ -6,11 +6,12 @@ import { GRAD_CASES } from '../harness/grad-cases.ts';
 import { POOL_GRAD_CASES } from '../harness/grad-cases-pool.ts';
 import { CONV_GRAD_CASES } from '../harness/grad-cases-conv.ts';
 import { NORM_GRAD_CASES } from '../harness/grad-cases-norm.ts';
+import { RNN_GRAD_CASES } from '../harness/grad-cases-rnn.ts';
 import { EMBEDDING_GRAD_CASES } from '../harness/grad-cases-embedding.ts';
 import { seedOf } from '../harness/random.ts';
 
 describe('gradient rules against finite differences', () => {
-  for (const c of [...GRAD_CASES, ...POOL_GRAD_CASES, ...CONV_GRAD_CASES, ...NORM_GRAD_CASES, ...EMBEDDING_GRAD_CASES]) {
+  for (const c of [...GRAD_CASES, ...POOL_GRAD_CASES, ...CONV_GRAD_CASES, ...NORM_GRAD_CASES, ...EMBEDDING_GRAD_CASES, ...RNN_GRAD_CASES]) {
     it(c.name, () => {
       const built = buildGradCase(c, seedOf(c.name));
       const analytic = analyticGrads(built);

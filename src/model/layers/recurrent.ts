@@ -1,14 +1,13 @@
 // Recurrent layers (Keras semantics and weight layouts, batch-major [batch, steps, features]):
-// LSTM, GRU, SimpleRNN, the Bidirectional wrapper, and Embedding. Each lowers to one fused
-// recurrent node (plus the input projection GEMM inside it); weights convert once, at load.
+// LSTM, GRU, SimpleRNN, the Bidirectional wrapper, and Embedding. Each emits one recurrentLayer
+// node over its weights in Keras's layout: inference lowers it to the fused recurrent kernels
+// over weights converted once, training to kernels that update Keras's own parameters.
 import { WgnnError } from '../../errors.ts';
-import type { RecurrentActivation } from '../../ops/recurrent/activations.ts';
-import type { MergeMode } from '../../ops/recurrent/attrs.ts';
-import type { KerasCellWeights, RecurrentWeightsSpec } from '../../ops/recurrent/convert.ts';
+import { normalizeRecurrentActivation, type RecurrentActivation } from '../../ops/recurrent/activations.ts';
 import { GATES, type CellKind } from '../../ops/recurrent/layout.ts';
+import { layerOutputSlots, type LayerMergeMode, type RecurrentLayerAttrs } from '../../ops/recurrent-layer/attrs.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
-import { canonicalRecurrent, recurrentNode } from '../recurrent-lowering.ts';
-import { glorot, Layer, type Weight } from './layer.ts';
+import { glorot, Layer } from './layer.ts';
 
 export interface RecurrentLayerOptions {
   units: number;
@@ -39,7 +38,7 @@ function onnxActivation(where: string, name: string): RecurrentActivation {
 
 export class RecurrentLayer extends Layer {
   /** Set by a Bidirectional wrapper: weights for both directions, outputs merged. */
-  mergeMode: MergeMode | undefined;
+  mergeMode: LayerMergeMode | undefined;
 
   constructor(readonly cell: CellKind, readonly options: RecurrentLayerOptions) {
     super(options.name, cell === 'simpleRnn' ? 'simple_rnn' : cell);
@@ -56,27 +55,6 @@ export class RecurrentLayer extends Layer {
     }
   }
 
-  private kerasCell(prefix: string): KerasCellWeights {
-    const w = (k: string) => this.weights.get(`${prefix}${k}`);
-    const bias = w('bias');
-    return { kernel: w('kernel')!, recurrentKernel: w('recurrentKernel')!, bias };
-  }
-
-  private spec(): RecurrentWeightsSpec {
-    const bidirectional = this.mergeMode !== undefined;
-    return {
-      format: 'keras',
-      forward: this.kerasCell(bidirectional ? 'forward/' : ''),
-      backward: bidirectional ? this.kerasCell('backward/') : undefined,
-      ...(this.cell === 'gru' ? { resetAfter: this.options.resetAfter ?? true } : {}),
-    };
-  }
-
-  /** The canonical constants, converted from the Keras weights here: at apply and at every setWeights. */
-  protected override kernelConstants(): Record<string, Weight> {
-    return canonicalRecurrent(this.name!, this.cell, this.spec()).constants;
-  }
-
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     const name = this.name!;
     const U = this.options.units;
@@ -84,28 +62,34 @@ export class RecurrentLayer extends Layer {
     if (x.shape.length !== 3) throw new WgnnError(name, `input [${x.shape.map((d) => d ?? '?')}] must be [batch, steps, features]`);
     const inputs = this.knownLastDim(x.shape, 'feature count');
     const bidirectional = this.mergeMode !== undefined;
-    this.cellWeights(bidirectional ? 'forward/' : '', inputs);
-    if (bidirectional) this.cellWeights('backward/', inputs);
-    const activation = onnxActivation(name, this.options.activation ?? 'tanh');
-    const gate = onnxActivation(name, this.options.recurrentActivation ?? 'sigmoid');
-    const activations = this.cell === 'lstm' ? [gate, activation, activation] : this.cell === 'gru' ? [gate, activation] : [activation];
-    const { info } = canonicalRecurrent(name, this.cell, this.spec());
-    const ids = this.makeConstants(builder) as { input: number; bias: number; recurrent: number };
-    const lowered = recurrentNode(builder, name, info, ids, x, {
-      name,
-      layout: 'batch-major',
+    const prefixes = bidirectional ? ['forward/', 'backward/'] : [''];
+    for (const prefix of prefixes) this.cellWeights(prefix, inputs);
+    const activation = normalizeRecurrentActivation(onnxActivation(name, this.options.activation ?? 'tanh'), name);
+    const gate = normalizeRecurrentActivation(onnxActivation(name, this.options.recurrentActivation ?? 'sigmoid'), name);
+    const returnSequences = this.options.returnSequences ?? false;
+    const mergeMode = this.mergeMode ?? 'concat';
+    if (!returnSequences && mergeMode !== 'concat') throw new WgnnError(name, `mergeMode '${mergeMode}' needs returnSequences`);
+    // The weights stay in Keras's layout (what training updates); the compiler converts them for
+    // the inference kernels (src/ops/recurrent-layer/lower.ts).
+    const ids = this.makeConstants(builder);
+    const attrs: RecurrentLayerAttrs = {
+      cell: this.cell,
+      units: U,
+      inputSize: inputs,
+      activations: this.cell === 'lstm' ? [gate, activation, activation] : this.cell === 'gru' ? [gate, activation] : [activation],
+      resetAfter: this.cell === 'gru' && (this.options.resetAfter ?? true),
       direction: bidirectional ? 'bidirectional' : 'forward',
-      mergeMode: this.mergeMode ?? 'concat',
-      returnSequences: this.options.returnSequences ?? false,
-      activations,
-    });
+      mergeMode,
+      returnSequences,
+    };
+    const weights = prefixes.flatMap((p) => [ids[`${p}kernel`], ids[`${p}recurrentKernel`], ids[`${p}bias`]]);
+    const slots = layerOutputSlots(attrs);
+    const outputs = builder.node('recurrentLayer', name, [x, ...weights], attrs, 1 + Number(slots.c !== undefined) + Number(slots.y !== undefined));
     // Final states come as [batch, directions, units]; Keras gives [batch, units] per direction.
     const state = (t: SymbolicTensor, what: string) => builder.node('reshape', `${name}/${what}`, [t], { shape: [0, -1] })[0];
-    const output = lowered.y ?? (bidirectional && this.mergeMode !== 'concat' ? undefined : state(lowered.yH, 'last'));
-    if (!output) throw new WgnnError(name, `mergeMode '${this.mergeMode}' needs returnSequences`);
+    const output = slots.y !== undefined ? outputs[slots.y] : state(outputs[slots.h], 'last');
     if (!this.options.returnState) return [output];
-    const states = [state(lowered.yH, 'h'), ...(lowered.yC ? [state(lowered.yC, 'c')] : [])];
-    return [output, ...states];
+    return [output, state(outputs[slots.h], 'h'), ...(slots.c !== undefined ? [state(outputs[slots.c], 'c')] : [])];
   }
 }
 

@@ -5,12 +5,13 @@ import { GRAD_CASES } from '../../harness/grad-cases.ts';
 import { POOL_GRAD_CASES } from '../../harness/grad-cases-pool.ts';
 import { CONV_GRAD_CASES } from '../../harness/grad-cases-conv.ts';
 import { NORM_GRAD_CASES } from '../../harness/grad-cases-norm.ts';
+import { RNN_GRAD_CASES } from '../../harness/grad-cases-rnn.ts';
 import { EMBEDDING_GRAD_CASES } from '../../harness/grad-cases-embedding.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { seedOf } from '../../harness/random.ts';
 import type { GpuCase } from './case.ts';
 
-export const gradCases: GpuCase[] = [...GRAD_CASES, ...POOL_GRAD_CASES, ...CONV_GRAD_CASES, ...NORM_GRAD_CASES, ...EMBEDDING_GRAD_CASES].map((c) => ({
+export const gradCases: GpuCase[] = [...GRAD_CASES, ...POOL_GRAD_CASES, ...CONV_GRAD_CASES, ...NORM_GRAD_CASES, ...EMBEDDING_GRAD_CASES, ...RNN_GRAD_CASES].map((c) => ({
   name: `grad ${c.name}`,
   async run(ctx) {
     const engine = await ctx.engine();

@@ -15,6 +15,7 @@ import { lstmCases } from './recurrent-lstm.ts';
 import { gruCases } from './recurrent-gru.ts';
 import { simpleRnnCases } from './recurrent-rnn.ts';
 import { recurrentLayerCases } from './recurrent-layers.ts';
+import { recurrentTrainCases } from './recurrent-train.ts';
 import { stridedCopyCases } from './strided-copy.ts';
 import { resizeCases } from './resize.ts';
 import { whereCastCases } from './where-cast.ts';
@@ -45,6 +46,7 @@ export const SUITES: Record<string, GpuCase[]> = {
   recurrentGru: gruCases,
   recurrentRnn: simpleRnnCases,
   recurrentLayers: recurrentLayerCases,
+  recurrentTrain: recurrentTrainCases,
   stridedCopy: stridedCopyCases,
   resize: resizeCases,
   whereCast: whereCastCases,
