@@ -10,17 +10,17 @@
 // URL parameters: ?backend=cpu, and the training budget ?trainSamples=3000&epochs=2&batch=32
 // (digits and epochs also have inputs on the page).
 import { toModelInput, drawInput, intensities } from './preprocess.ts';
-import { LineChart } from './line-chart.ts';
-import { showLayers, showLayerTimes } from './layer-table.ts';
+import { LineChart } from '../shared/line-chart.ts';
+import { showLayers, showLayerTimes } from '../shared/layer-table.ts';
 import { digitsModel } from './model.ts';
 import { ProbabilityBars } from './probability-bars.ts';
-import { Recognizer, type Backend } from './recognizer.ts';
+import { Recognizer } from './recognizer.ts';
+import { backendButtons, onBackendSwitch, openEngine, requestedBackend, showBackend, showError, type Backend } from '../shared/backend.ts';
 import { Sketchpad } from './sketchpad.ts';
 import { loadDigits } from './digits-data.ts';
 import { trainInTab } from './trainer.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const backendButtons = () => Array.from(document.querySelectorAll<HTMLButtonElement>('[data-backend]'));
 const params = new URLSearchParams(location.search);
 const count = (value: string | null, fallback: number, min = 1) => Math.max(min, Math.floor(Number(value ?? fallback)) || fallback);
 const samplesInput = $<HTMLInputElement>('train-samples');
@@ -88,36 +88,14 @@ async function recognizeNow(): Promise<void> {
   $('run-ms').title = `wall time of compiled.run (upload, ${recognizer.backend === 'webgpu' ? 'dispatches, readback' : 'CPU reference loops'}); median of the last ${runTimes.length}: ${median.toFixed(1)} ms`;
 }
 
-/** Shows an error where it happened: under the backend switch, or in the training card. */
-function showError(error: unknown, where = $('adapter')): void {
-  console.error(error);
-  where.textContent = `Error: ${(error as Error).message}`;
-  where.classList.add('error');
-}
-
 // Backends: WebGPU by default, the CPU reference on request or when WebGPU has no adapter.
 async function useBackend(backend: Backend): Promise<void> {
   setReady(false);
-  $('adapter').textContent = backend === 'webgpu' ? 'Looking for a WebGPU adapter…' : 'Loading the CPU reference…';
-  $('adapter').classList.remove('error');
   await inFlight;
-  let next: Recognizer;
-  try {
-    next = await Recognizer.create(backend, weights);
-  } catch (error) {
-    if (backend !== 'webgpu') throw error;
-    const reason = 'gpu' in navigator ? 'no WebGPU adapter was found' : 'this browser has no WebGPU';
-    $('fallback').hidden = false;
-    $('fallback').textContent = `Running on the CPU reference: ${reason}.`;
-    $('fallback').title = (error as Error).message;
-    $<HTMLButtonElement>('backend-webgpu').disabled = true;
-    next = await Recognizer.create('cpu', weights);
-  }
+  const next = await Recognizer.create(await openEngine(backend), weights);
   recognizer?.dispose();
   recognizer = next;
   runTimes.length = 0;
-  const adapter = next.engine.info.adapter;
-  $('adapter').textContent = adapter ? `GPU: ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ')}` : 'CPU reference: plain loops written from the math';
   // GPU time per layer from one profiled run; where the adapter cannot profile, the page goes on without it.
   const profile = await next.profile(new Float32Array(784)).catch(() => null);
   showLayerTimes($<HTMLTableElement>('layers'), profile);
@@ -131,10 +109,7 @@ function setReady(ready: boolean): void {
   hook.ready = ready;
   hook.backend = ready ? recognizer!.backend : null;
   document.body.dataset.ready = String(ready);
-  document.body.dataset.backend = hook.backend ?? '';
-  for (const button of backendButtons()) {
-    button.setAttribute('aria-pressed', String(button.dataset.backend === hook.backend));
-  }
+  showBackend(ready ? recognizer!.engine : null);
   $<HTMLButtonElement>('train').disabled = !ready;
 }
 
@@ -226,10 +201,7 @@ async function main(): Promise<void> {
   showBudget();
   samplesInput.addEventListener('input', showBudget);
   epochsInput.addEventListener('input', showBudget);
-  for (const button of backendButtons()) {
-    button.id = `backend-${button.dataset.backend}`;
-    button.addEventListener('click', () => button.dataset.backend !== hook.backend && void useBackend(button.dataset.backend as Backend).catch(showError));
-  }
+  onBackendSwitch(() => hook.backend, (backend) => void useBackend(backend).catch(showError));
   $('clear').addEventListener('click', () => pad.clear());
   $('train').addEventListener('click', () => void train());
   $('restore').addEventListener('click', () => void restorePretrained().catch(showError));
@@ -237,7 +209,7 @@ async function main(): Promise<void> {
   if (!response.ok) throw new Error(`could not load the weights (${response.status})`);
   pretrained = new Uint8Array(await response.arrayBuffer());
   setWeights(pretrained, 'pretrained');
-  await useBackend(params.get('backend') === 'cpu' ? 'cpu' : 'webgpu');
+  await useBackend(requestedBackend());
 }
 
 main().catch(showError);

@@ -1,10 +1,9 @@
 // The live recognizer: an engine on one backend, the digit model with a set of weights, compiled
 // for a batch of one. classify() returns the ten probabilities and the wall time of compiled.run
 // (upload, dispatches, readback; on the CPU backend, the reference's loops).
-import { createEngine, type CompiledModel, type Engine, type Profile } from '../../src/index.ts';
+import type { CompiledModel, Engine, Profile } from '../../src/index.ts';
+import type { Backend } from '../shared/backend.ts';
 import { digitsModel, type DigitsModel } from './model.ts';
-
-export type Backend = 'webgpu' | 'cpu';
 
 export class Recognizer {
   private compiled: CompiledModel | null = null;
@@ -14,9 +13,9 @@ export class Recognizer {
     readonly digits: DigitsModel,
   ) {}
 
-  /** An engine on `backend` (createEngine's error when WebGPU has no adapter) with `weights` loaded and warmed up. */
-  static async create(backend: Backend, weights: Uint8Array): Promise<Recognizer> {
-    const recognizer = new Recognizer(await createEngine({ backend }), digitsModel());
+  /** The digit model on `engine` (which the recognizer then owns) with `weights` loaded and warmed up. */
+  static async create(engine: Engine, weights: Uint8Array): Promise<Recognizer> {
+    const recognizer = new Recognizer(engine, digitsModel());
     await recognizer.load(weights);
     return recognizer;
   }

@@ -16,8 +16,8 @@ export class LineChart {
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly series: SeriesStyle[],
-    /** A fixed top of the y axis, or the top before any point arrives (then it follows the data). */
-    private readonly y: { max?: number; emptyMax?: number; format: (v: number) => string },
+    /** A fixed top of the y axis, or the top before any point arrives (then it follows the data); the x axis' caption. */
+    private readonly y: { max?: number; emptyMax?: number; format: (v: number) => string; xLabel?: string },
   ) {
     this.points = series.map(() => []);
     this.draw();
@@ -71,7 +71,7 @@ export class LineChart {
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText('training steps', pad.left + w / 2, pad.top + h + 6);
+    ctx.fillText(this.y.xLabel ?? 'training steps', pad.left + w / 2, pad.top + h + 6);
     ctx.textBaseline = 'middle';
     if (!all.length) ctx.fillText('the curves appear here while training runs', pad.left + w / 2, pad.top + (3 * h) / 8);
 
