@@ -3,12 +3,16 @@
 //   Slice:  begin and a signed step per axis (in range by construction, so mod changes nothing);
 //   Expand: begin 0, step 1, and an input dim of 1 on broadcast axes (mod makes them 0);
 //   Tile:   begin 0, step 1, the output a whole number of input repeats (mod wraps around).
-// Shapes are right-aligned to rank 8 (padded with 1s) and split over two vec4s. Elements are
+// The host first merges axes that read contiguously (src/ops/strided-copy/dispatch.ts), so most
+// copies walk one to three axes here, not eight: the div/mod per axis is the cost of an element
+// on a CPU-like adapter. Shapes are right-aligned to rank 8 (padded with 1s) and split over two
+// vec4s; only the last `rank` axes are walked. Elements are
 // copied as u32 bits, so float32 and int32 tensors take the same pipeline (an f32 load may
 // flush the denormal bit patterns of small integers).
 
 struct Params {
   count: u32,
+  rank: u32,            // axes to walk, the innermost ones (1..8)
   outLo: vec4<u32>,     // output dims 0..3 of the rank-8 padded shape
   outHi: vec4<u32>,     // output dims 4..7
   inLo: vec4<u32>,      // input dims, padded the same way
@@ -39,13 +43,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var rest = i;
   var offset = 0u;
   var stride = 1u;
-  for (var d = 3; d >= 0; d--) {
+  let hiAxes = min(params.rank, 4u);
+  for (var k = 0u; k < hiAxes; k++) {
+    let d = 3u - k;
     let coord = rest % params.outHi[d];
     rest = rest / params.outHi[d];
     offset += source(coord, params.inHi[d], params.beginHi[d], params.stepHi[d]) * stride;
     stride *= params.inHi[d];
   }
-  for (var d = 3; d >= 0; d--) {
+  for (var k = hiAxes; k < params.rank; k++) {
+    let d = 7u - k;
     let coord = rest % params.outLo[d];
     rest = rest / params.outLo[d];
     offset += source(coord, params.inLo[d], params.beginLo[d], params.stepLo[d]) * stride;

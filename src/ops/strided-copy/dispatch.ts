@@ -1,5 +1,6 @@
 // The one dispatch of Slice, Expand and Tile (shaders/strided_copy.wgsl): every output element
-// copies input element (begin + coord * step) mod inDim, axis by axis, up to rank 8.
+// copies input element (begin + coord * step) mod inDim, axis by axis, up to rank 8, after
+// merging the axes that read as one.
 import stridedCopyWgsl from '../../../shaders/strided_copy.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -15,11 +16,43 @@ export function checkRank(where: string, shape: readonly number[]): void {
 
 const pad = (values: readonly number[], fill: number) => [...new Array(MAX_RANK - values.length).fill(fill), ...values];
 
+/** One axis of a strided copy: output coordinate c reads input coordinate (begin + c * step) mod input. */
+export interface CopyAxis {
+  out: number;
+  input: number;
+  begin: number;
+  step: number;
+}
+
+/** Whether the axis reads outside [0, input) before the mod (Expand's broadcast axes, Tile): then it cannot merge. */
+const wraps = (a: CopyAxis) => a.begin < 0 || a.begin >= a.input || a.begin + (a.out - 1) * a.step < 0 || a.begin + (a.out - 1) * a.step >= a.input;
+
+/**
+ * The same copy over fewer axes: an outer axis merges with the inner one next to it where the two
+ * read as one axis (the inner whole and in order, or either of them a single element), neither
+ * wrapping. A column cut of a matrix stays two axes; a contiguous block becomes one.
+ */
+export function mergeAxes(axes: readonly CopyAxis[]): CopyAxis[] {
+  const merged: CopyAxis[] = [];
+  for (let k = axes.length - 1; k >= 0; k--) {
+    const [outer, inner] = [axes[k], merged[0]];
+    const join = (out: number, begin: number, step: number) => (merged[0] = { out, input: outer.input * inner.input, begin, step });
+    const whole = inner && inner.out === inner.input && inner.begin === 0 && inner.step === 1;
+    if (!inner || wraps(outer) || wraps(inner)) merged.unshift({ ...outer });
+    else if (whole && outer.step === 1) join(outer.out * inner.out, outer.begin * inner.input, 1);
+    else if (inner.out === 1) join(outer.out, outer.begin * inner.input + inner.begin, outer.step * inner.input);
+    else if (outer.out === 1) join(inner.out, outer.begin * inner.input + inner.begin, inner.step);
+    else merged.unshift({ ...outer });
+  }
+  return merged;
+}
+
 /** `inShape`, `begin` and `step` per output axis (the input's rank already aligned to the output's). */
 export function stridedCopyPlan(where: string, inShape: readonly number[], outShape: readonly number[], begin: readonly number[], step: readonly number[], ctx: PlanContext): OpPlan {
   const count = sizeOf(outShape);
   if (count === 0) return { scratchBytes: [], dispatches: [] };
-  const [outs, ins, begins, steps] = [pad(outShape, 1), pad(inShape, 1), pad(begin, 0), pad(step, 1)];
+  const axes = mergeAxes(outShape.map((out, d) => ({ out, input: inShape[d], begin: begin[d], step: step[d] })));
+  const [outs, ins, begins, steps] = [pad(axes.map((a) => a.out), 1), pad(axes.map((a) => a.input), 1), pad(axes.map((a) => a.begin), 0), pad(axes.map((a) => a.step), 1)];
   return {
     scratchBytes: [],
     dispatches: [
@@ -28,6 +61,7 @@ export function stridedCopyPlan(where: string, inShape: readonly number[], outSh
         overrides: { WG_SIZE },
         params: {
           count,
+          rank: axes.length,
           outLo: outs.slice(0, 4), outHi: outs.slice(4),
           inLo: ins.slice(0, 4), inHi: ins.slice(4),
           beginLo: begins.slice(0, 4), beginHi: begins.slice(4),
