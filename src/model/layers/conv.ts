@@ -4,7 +4,8 @@ import { WgnnError } from '../../errors.ts';
 import { pairOf, type Padding } from '../../ops/conv2d/geometry.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
 import { finishActivation } from './core.ts';
-import { glorot, kerasActivation, Layer, type ActivationName, type Weight } from './layer.ts';
+import { kerasActivation, Layer, type ActivationName, type Weight } from './layer.ts';
+import { glorot } from './initializers.ts';
 
 export interface ConvLayerOptions {
   filters: number;

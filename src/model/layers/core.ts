@@ -1,8 +1,9 @@
-// Core layers: input, dense, activation, softmax, dropout, flatten, reshape, add, concatenate.
+// Core layers: input, dense, activation, softmax, dropout, flatten, reshape, depthToSpace, add, concatenate.
 import { WgnnError } from '../../errors.ts';
 import type { ResolvedActivation } from '../../ops/activation/kinds.ts';
 import { GraphBuilder, type SymbolicShape, type SymbolicTensor } from '../builder.ts';
-import { glorot, kerasActivation, Layer, type ActivationName } from './layer.ts';
+import { kerasActivation, Layer, type ActivationName } from './layer.ts';
+import { glorot } from './initializers.ts';
 
 let openBuilder: GraphBuilder | undefined;
 
@@ -123,6 +124,26 @@ export class Flatten extends Layer {
     const rest: SymbolicShape = x.shape.slice(1);
     if (rest.some((d) => d === null)) throw new WgnnError(this.name!, `needs known dims after the batch, got [${x.shape.map((d) => d ?? '?')}]`);
     return builder.node('reshape', this.name!, [x], { shape: [0, -1] });
+  }
+}
+
+/**
+ * Depth to space (tf.nn.depth_to_space, NHWC, DCR): [batch, H, W, C] -> [batch, H*b, W*b, C/(b*b)],
+ * output pixel (h*b + by, w*b + bx) channel c taken from input channel (by*b + bx)*C/(b*b) + c.
+ * The sub-pixel upsampling that ends ESPCN-style super-resolution networks.
+ */
+export class DepthToSpace extends Layer {
+  constructor(private readonly blockSize: number, name?: string) {
+    super(name, 'depthToSpace');
+  }
+
+  protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
+    const b = this.blockSize;
+    if (x.shape.length !== 4) throw new WgnnError(this.name!, `input [${x.shape.map((d) => d ?? '?')}] must be [batch, H, W, C]`);
+    if (!Number.isInteger(b) || b < 1) throw new WgnnError(this.name!, `blockSize ${b} must be an integer >= 1`);
+    const c = this.knownLastDim(x.shape, 'channel count');
+    if (c % (b * b) !== 0) throw new WgnnError(this.name!, `channels ${c} must be a multiple of blockSize^2 = ${b * b}`);
+    return builder.node('depthToSpace', this.name!, [x], { blockSize: b, mode: 'DCR' });
   }
 }
 

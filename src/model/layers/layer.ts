@@ -28,19 +28,6 @@ export function kerasActivation(where: string, name: string | undefined): Resolv
   return kind === 'softmax' ? 'softmax' : resolveActivation(where, kind);
 }
 
-/** Deterministic Glorot-uniform initial values, seeded by the weight's name. */
-export function glorot(name: string, shape: number[], fanIn: number, fanOut: number): Float32Array {
-  let seed = 2166136261;
-  for (let i = 0; i < name.length; i++) seed = Math.imul(seed ^ name.charCodeAt(i), 16777619) >>> 0;
-  const limit = Math.sqrt(6 / Math.max(fanIn + fanOut, 1));
-  const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    data[i] = (seed / 2 ** 32) * 2 * limit - limit;
-  }
-  return data;
-}
-
 export abstract class Layer {
   name: string | undefined;
 

@@ -7,7 +7,8 @@ import { normalizeRecurrentActivation, type RecurrentActivation } from '../../op
 import { GATES, type CellKind } from '../../ops/recurrent/layout.ts';
 import { layerOutputSlots, type LayerMergeMode, type RecurrentLayerAttrs } from '../../ops/recurrent-layer/attrs.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
-import { glorot, Layer } from './layer.ts';
+import { glorot, orthogonal, uniform } from './initializers.ts';
+import { Layer } from './layer.ts';
 
 export interface RecurrentLayerOptions {
   units: number;
@@ -21,6 +22,8 @@ export interface RecurrentLayerOptions {
   returnState?: boolean;
   /** GRU only: true (default, tf.keras) applies the reset gate after the recurrent product. */
   resetAfter?: boolean;
+  /** LSTM only: the forget gate's bias starts at 1 (default true, as Keras). */
+  unitForgetBias?: boolean;
   name?: string;
 }
 
@@ -48,10 +51,13 @@ export class RecurrentLayer extends Layer {
     const U = this.options.units;
     const G = GATES[this.cell];
     this.defineWeight(`${prefix}kernel`, [inputs, G * U], glorot(`${this.name}/${prefix}kernel`, [inputs, G * U], inputs, G * U));
-    this.defineWeight(`${prefix}recurrentKernel`, [U, G * U], glorot(`${this.name}/${prefix}recurrentKernel`, [U, G * U], U, G * U));
+    this.defineWeight(`${prefix}recurrentKernel`, [U, G * U], orthogonal(`${this.name}/${prefix}recurrentKernel`, [U, G * U]));
     if (this.options.useBias ?? true) {
       const twoBiases = this.cell === 'gru' && (this.options.resetAfter ?? true);
-      this.defineWeight(`${prefix}bias`, twoBiases ? [2, G * U] : [G * U], new Float32Array((twoBiases ? 2 : 1) * G * U));
+      const bias = new Float32Array((twoBiases ? 2 : 1) * G * U);
+      // Keras's unit_forget_bias: the LSTM's forget gate (block 1 of i, f, c, o) starts at 1.
+      if (this.cell === 'lstm' && (this.options.unitForgetBias ?? true)) bias.fill(1, U, 2 * U);
+      this.defineWeight(`${prefix}bias`, twoBiases ? [2, G * U] : [G * U], bias);
     }
   }
 
@@ -113,7 +119,7 @@ export class Embedding extends Layer {
 
   protected call(builder: GraphBuilder, [ids]: SymbolicTensor[]): SymbolicTensor[] {
     const { inputDim, outputDim } = this.options;
-    this.defineWeight('embeddings', [inputDim, outputDim], glorot(`${this.name}/embeddings`, [inputDim, outputDim], inputDim, outputDim));
+    this.defineWeight('embeddings', [inputDim, outputDim], uniform(`${this.name}/embeddings`, [inputDim, outputDim], 0.05));
     const table = this.makeConstants(builder).embeddings;
     return builder.node('embedding', this.name!, [table, ids], {});
   }
