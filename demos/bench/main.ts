@@ -4,6 +4,8 @@
 import { DEFAULT_OPTIONS, wgnnBench } from '../../bench/page/api.ts';
 import type { Result } from '../../bench/page/measure.ts';
 import { drawChart } from './chart.ts';
+// The last full `npm run bench` committed to the repository, shown until the user runs their own.
+import latest from '../../bench/results/latest.json';
 
 (window as unknown as { wgnnBench: typeof wgnnBench }).wgnnBench = wgnnBench;
 
@@ -61,6 +63,10 @@ async function probe(): Promise<void> {
 
 async function main(): Promise<void> {
   renderFamilies();
+  const committed = latest.results as Result[];
+  drawChart($('chart'), committed);
+  renderTable(committed);
+  status(`Showing the last committed run of npm run bench (${latest.adapter}, ${latest.date.slice(0, 10)}). Press Run to measure on this machine's GPU.`);
   $('controls').addEventListener('submit', (e) => void run(e));
   $('probe').addEventListener('click', () => void probe());
   document.body.dataset.ready = 'true';

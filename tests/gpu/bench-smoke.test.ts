@@ -1,7 +1,10 @@
 // The benchmark page in headless Chromium on tiny workloads: every engine (wgnn, TF.js WebGPU,
 // ONNX Runtime Web WebGPU, the wgnn CPU reference) builds, runs and agrees with the reference;
-// the roofline probes run.
+// the roofline probes run. The page first shows the committed results of the last full run:
+// docs/screenshots/bench.png (the front page's thumbnail).
 // Speed is measured by `npm run bench`, never asserted here.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import type { Result } from '../../bench/page/measure.ts';
 import { openPage } from '../harness/gpu-suite.ts';
@@ -18,6 +21,12 @@ it('bench page runs a tiny workload on every engine and each agrees with the CPU
   opened = await openPage('demos/bench/index.html');
   const { page } = opened;
   await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
+  expect(await page.$eval('#status', (e) => e.textContent)).toMatch(/last committed run/);
+  expect(await page.$$eval('#results tr', (rows) => rows.length)).toBeGreaterThan(10);
+  const shots = resolve(import.meta.dirname, '../../docs/screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.setViewport({ width: 1000, height: 750 });
+  await page.screenshot({ path: join(shots, 'bench.png') });
   const names: string[] = await page.evaluate(() => (window as any).wgnnBench.listWorkloads('smoke').map((w: { name: string }) => w.name));
   expect(names.length).toBeGreaterThan(0);
   for (const name of names) {

@@ -1,7 +1,7 @@
 // The demo page: shows the adapter, then runs a matmul of the user's size on the GPU and on the
 // CPU reference and reports both times and their largest difference.
-import { createEngine, type Engine } from '../src/index.ts';
-import type { MatmulVariant } from '../src/ops/matmul/op.ts';
+import { createEngine, type Engine } from '../../src/index.ts';
+import type { MatmulVariant } from '../../src/ops/matmul/op.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const KEY_LIMITS = ['maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension', 'maxBufferSize'];

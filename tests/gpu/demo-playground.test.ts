@@ -1,5 +1,8 @@
-// The demo page in headless Chromium: it finds the adapter, runs a matmul on the GPU and on the
-// CPU reference, and reports that they agree.
+// The kernel playground (demos/playground/) in headless Chromium: it finds the adapter, runs a
+// matmul on the GPU and on the CPU reference, and reports that they agree. Writes
+// docs/screenshots/playground.png (the front page's thumbnail).
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import { openPage } from '../harness/gpu-suite.ts';
 
@@ -9,10 +12,10 @@ afterAll(async () => {
   await opened?.browser.disconnect();
 });
 
-it('demo page reports a GPU matmul that matches the CPU reference', async (context) => {
+it('the kernel playground reports a GPU matmul that matches the CPU reference', async (context) => {
   const harness = inject('gpuHarness');
   if (harness.unavailable) context.skip(`no WebGPU: ${harness.unavailable}`);
-  opened = await openPage('demos/index.html');
+  opened = await openPage('demos/playground/index.html');
   const { page } = opened;
   await page.waitForSelector('body[data-adapter]', { timeout: 60_000 });
   expect(await page.$eval('body', (b) => b.dataset.adapter)).toBe('ready');
@@ -28,4 +31,8 @@ it('demo page reports a GPU matmul that matches the CPU reference', async (conte
   expect(Number(result.maxError)).toBeLessThan(1e-4);
   expect(Number(result.gpuMs)).toBeGreaterThan(0);
   expect(opened.errors).toEqual([]);
+  const shots = resolve(import.meta.dirname, '../../docs/screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.setViewport({ width: 1000, height: 750 });
+  await page.screenshot({ path: join(shots, 'playground.png') });
 });
