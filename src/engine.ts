@@ -26,6 +26,9 @@ import type { CellKind } from './ops/recurrent/layout.ts';
 import { recurrentOp } from './ops/recurrent/op.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
+import type { BackwardFilterVariant } from './ops/conv2d-backward-filter/op.ts';
+import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
+import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
@@ -53,7 +56,16 @@ export interface EngineOptions {
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
   /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
-  variants?: { matmul?: MatmulVariant; conv2d?: Conv2dVariant; recurrent?: RecurrentVariant; normalize?: NormalizeVariant };
+  variants?: {
+    matmul?: MatmulVariant;
+    conv2d?: Conv2dVariant;
+    recurrent?: RecurrentVariant;
+    normalize?: NormalizeVariant;
+    /** Training kernels: the conv2d filter gradient, the pooling gradient, the recurrent training forward and backward. */
+    conv2dBackwardFilter?: BackwardFilterVariant;
+    pool2dBackward?: PoolBackwardVariant;
+    recurrentTrain?: RecurrentTrainVariant;
+  };
   /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
   im2colMaxBytes?: number;
   /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */
