@@ -1,7 +1,7 @@
 // Bad input to the recurrent layers and the embedding: each is a WgnnError naming the op (or the
 // layer) and the shapes or values at fault. Validation is shared by both backends.
 import { describe, expect, it } from 'vitest';
-import { createEngine, WgnnError } from '../../src/index.ts';
+import { createEngine, layers, WgnnError } from '../../src/index.ts';
 import type { OnnxRecurrentWeights } from '../../src/ops/recurrent/convert.ts';
 import { selectRecurrentVariant } from '../../src/ops/recurrent/variant.ts';
 
@@ -60,6 +60,12 @@ describe('recurrent layers reject bad input clearly', async () => {
     expect(() => engine.embedding(table, [0, 4])).toThrow(/embedding: ids\[1\] = 4 is out of range for a table of 4 rows; valid ids are -4..3/);
     expect(() => engine.embedding(table, { shape: [1, 2], data: [-5, 0] })).toThrow(/ids\[0\] = -5/);
     expect(() => engine.embedding(table, engine.tensor([2], [0, 1]))).toThrow(/embedding: ids must be an int32 tensor, got float32/);
+  });
+
+  it('bidirectional layers that Keras would build differently: returnState, and a merge other than concat without returnSequences', () => {
+    const x = layers.input({ shape: [4, 3] });
+    expect(() => layers.bidirectional(layers.lstm({ units: 2, returnState: true, name: 'bi' })).applyAll(x)).toThrow(/bi: returnState inside bidirectional is not supported yet/);
+    expect(() => layers.bidirectional(layers.gru({ units: 2, name: 'bi_sum' }), { mergeMode: 'sum' }).apply(x)).toThrow(/bi_sum: mergeMode 'sum' needs returnSequences/);
   });
 });
 

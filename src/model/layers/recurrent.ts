@@ -75,6 +75,9 @@ export class RecurrentLayer extends Layer {
     const returnSequences = this.options.returnSequences ?? false;
     const mergeMode = this.mergeMode ?? 'concat';
     if (!returnSequences && mergeMode !== 'concat') throw new WgnnError(name, `mergeMode '${mergeMode}' needs returnSequences`);
+    // Keras's Bidirectional returns each direction's states apart ([output, h_fw, c_fw, h_bw, c_bw]);
+    // the fused node gives them side by side, so rather than differ from Keras, refuse for now.
+    if (bidirectional && this.options.returnState) throw new WgnnError(name, 'returnState inside bidirectional is not supported yet (Keras returns the states of each direction apart); drop returnState, or read the final states from returnSequences');
     // The weights stay in Keras's layout (what training updates); the compiler converts them for
     // the inference kernels (src/ops/recurrent-layer/lower.ts).
     const ids = this.makeConstants(builder);
