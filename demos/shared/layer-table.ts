@@ -8,8 +8,8 @@ export interface LayerRow {
   name: string;
   /** What it does, in a few words. */
   kind: string;
-  /** Without the batch dim. */
-  outputShape: number[];
+  /** Without the batch dim; null where the size is given per run (a sequence's length). */
+  outputShape: (number | null)[];
   params: number;
 }
 
@@ -29,13 +29,13 @@ const paramsOf = (layer: Layer) => Object.values(layer.weightShapes()).reduce((n
  * dim), with a row per layer. The same layers in the same order get the same names as a
  * sequential() of them, so weights saved from either load into the other.
  */
-export function layerRows(name: string, input: { shape: number[]; kind: string; dtype?: 'float32' | 'int32' }, stack: [Layer, string][]): DescribedModel {
+export function layerRows(name: string, input: { shape: (number | null)[]; kind: string; dtype?: 'float32' | 'int32' }, stack: [Layer, string][]): DescribedModel {
   const x0: SymbolicTensor = layers.input({ shape: input.shape, name: 'input', dtype: input.dtype });
   const rows: LayerRow[] = [{ name: x0.name, kind: input.kind, outputShape: input.shape, params: 0 }];
   let x = x0;
   for (const [layer, kind] of stack) {
     x = layer.apply(x);
-    rows.push({ name: layer.name!, kind, outputShape: x.shape.slice(1) as number[], params: paramsOf(layer) });
+    rows.push({ name: layer.name!, kind, outputShape: x.shape.slice(1), params: paramsOf(layer) });
   }
   return { model: model({ inputs: x0, outputs: x, name }), rows, totalParams: rows.reduce((n, r) => n + r.params, 0), outputName: x.name };
 }
@@ -47,7 +47,7 @@ export function showLayers(table: HTMLTableElement, rows: LayerRow[], totalParam
   table.tBodies[0].innerHTML = rows
     .map(
       (r) =>
-        `<tr data-layer="${r.name}"><td><b>${r.name}</b> <span class="muted">${r.kind}</span></td><td class="shape">${r.outputShape.join(' × ')}</td>` +
+        `<tr data-layer="${r.name}"><td><b>${r.name}</b> <span class="muted">${r.kind}</span></td><td class="shape">${r.outputShape.map((d) => d ?? 't').join(' × ')}</td>` +
         `<td class="num">${r.params ? r.params.toLocaleString('en-US') : ''}${bar(r.params / largest, 'params')}</td><td class="num gpu"></td></tr>`,
     )
     .join('');

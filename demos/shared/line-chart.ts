@@ -48,14 +48,16 @@ export class LineChart {
     const ctx = this.canvas.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, cssW, cssH);
-    const pad = { left: 40, right: 10, top: 10, bottom: 22 };
-    const [w, h] = [cssW - pad.left - pad.right, cssH - pad.top - pad.bottom];
     const all = this.points.flat().map((p) => p[1]);
     const yMax = this.y.max ?? (all.length ? Math.max(1e-6, ...all) * 1.1 : (this.y.emptyMax ?? 1));
+    ctx.font = `11px ${getComputedStyle(this.canvas).fontFamily}`;
+    // Room on the left for the widest y label.
+    const labelWidth = Math.max(...[0, 1, 2, 3, 4].map((i) => ctx.measureText(this.y.format((yMax * i) / 4)).width));
+    const pad = { left: Math.max(40, Math.ceil(labelWidth) + 10), right: 10, top: 10, bottom: 22 };
+    const [w, h] = [cssW - pad.left - pad.right, cssH - pad.top - pad.bottom];
     const px = (x: number) => pad.left + (x / this.xMax) * w;
     const py = (y: number) => pad.top + h - (Math.min(y, yMax) / yMax) * h;
 
-    ctx.font = `11px ${getComputedStyle(this.canvas).fontFamily}`;
     ctx.fillStyle = '#7a8191';
     ctx.strokeStyle = '#e6e8ee';
     ctx.lineWidth = 1;
