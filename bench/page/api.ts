@@ -69,7 +69,7 @@ export async function runWorkload(name: string, options: Partial<BenchOptions> =
     if (isTimed) timed.push(prepared);
     else prepared.runner?.dispose();
   }
-  await warmRuns(timed, opts);
+  await warmRuns(timed, w.maxRounds ? { ...opts, reps: Math.min(opts.reps, w.maxRounds), maxReps: w.maxRounds } : opts);
   return timed.map((p) => p.result);
 }
 

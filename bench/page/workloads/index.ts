@@ -10,7 +10,7 @@ import { convWorkload } from './conv.ts';
 import { matmulWorkload } from './matmul.ts';
 import { residualStageWorkload } from './resnet.ts';
 import { rnnWorkload } from './rnn.ts';
-import { kerasCnnTrainWorkload } from './train.ts';
+import { kerasCnnTrainWorkload, rnnTrainWorkload, videoTrainWorkload } from './train.ts';
 import { videoWorkload } from './video.ts';
 import type { Workload } from './workload.ts';
 
@@ -37,6 +37,9 @@ export function workloads(full: boolean): Workload[] {
     rnnWorkload({ name: 'LSTM I128 H256 batch 32', cell: 'lstm', batch: 32, T, I: 128, units: [256] }, shortT),
     videoWorkload(),
     kerasCnnTrainWorkload(32, 4),
+    ...(['lstm', 'gru'] as const).map((cell) => rnnTrainWorkload({ name: `Keras ${cell.toUpperCase()}`, cell, T, I: 64, units: [64, 64] }, 32, 2, shortT)),
+    rnnTrainWorkload({ name: 'LSTM I128 H256', cell: 'lstm', T, I: 128, units: [256] }, 32, 2, shortT),
+    videoTrainWorkload(8, 2),
   ];
 }
 

@@ -85,15 +85,50 @@ export function tfjsRecurrentLayers(tf: Tf, cell: Cell, units: number[], weights
   });
 }
 
+export interface DenseWeights extends DenseHead {
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+/** Seeded Keras-layout weights of the spec's layers and head, and a batch of inputs. */
+export function rnnData(s: RnnSpec) {
+  return lazy(() => {
+    const rng = new Rng(s.T * 1000 + s.I * 10 + s.batch + (s.cell === 'gru' ? 7 : 0));
+    const H = s.units[s.units.length - 1];
+    const weights = inputSizes(s).map((inSize, i) => recurrentWeights(rng, s.cell, inSize, s.units[i]));
+    const dense: DenseWeights | undefined = s.dense && { ...s.dense, kernel: rng.glorot([H, s.dense.units], H, s.dense.units), bias: rng.floats(s.dense.units, -0.1, 0.1) };
+    return { x: rng.floats(s.batch * s.T * s.I), weights, dense };
+  });
+}
+
+/** The spec's model in wgnn's model API (the head named 'head'), with these weights. */
+export function wgnnRnnModel(s: RnnSpec, weights: RecurrentWeights[], dense: DenseWeights | undefined): Model {
+  const head = dense && layers.dense({ units: dense.units, activation: dense.activation, name: 'head' });
+  const m = sequential([...wgnnRecurrentLayers(s.cell, s.units), ...(head ? [head] : [])], { inputShape: [s.T, s.I], name: s.name });
+  setWgnnRecurrentWeights(m, weights);
+  if (dense) m.setWeights('head', { kernel: dense.kernel, bias: dense.bias });
+  return m;
+}
+
+/** The same model in tfjs-layers (the head named 'head'), with the same weights. */
+export function tfjsRnnModel(tf: Tf, s: RnnSpec, weights: RecurrentWeights[], dense: DenseWeights | undefined) {
+  const H = s.units[s.units.length - 1];
+  const rnn = tfjsRecurrentLayers(tf, s.cell, s.units, weights, [s.T, s.I]);
+  const head = dense && tf.layers.dense({ units: dense.units, activation: dense.activation, name: 'head' });
+  const m = tf.sequential({ layers: [...rnn.map((r) => r.layer), ...(head ? [head] : [])] });
+  const G = gatesOf(s.cell);
+  rnn.forEach(({ layer, weights: w }, i) => {
+    const [inSize, u] = [inputSizes(s)[i], s.units[i]];
+    layer.setWeights([tf.tensor(w.kernel, [inSize, G * u]), tf.tensor(w.recurrent, [u, G * u]), tf.tensor(w.bias, [G * u])]);
+  });
+  if (head && dense) head.setWeights([tf.tensor(dense.kernel, [H, dense.units]), tf.tensor(dense.bias, [dense.units])]);
+  return m;
+}
+
 export function rnnWorkload(s: RnnSpec, scaled?: string): Workload {
   const H = s.units[s.units.length - 1];
   const outUnits = s.dense?.units ?? H;
-  const data = lazy(() => {
-    const rng = new Rng(s.T * 1000 + s.I * 10 + s.batch + (s.cell === 'gru' ? 7 : 0));
-    const weights = inputSizes(s).map((inSize, i) => recurrentWeights(rng, s.cell, inSize, s.units[i]));
-    const dense = s.dense && { ...s.dense, kernel: rng.glorot([H, s.dense.units], H, s.dense.units), bias: rng.floats(s.dense.units, -0.1, 0.1) };
-    return { x: rng.floats(s.batch * s.T * s.I), weights, dense };
-  });
+  const data = rnnData(s);
   const weightCount = inputSizes(s).reduce((n, inSize, i) => n + gatesOf(s.cell) * s.units[i] * (inSize + s.units[i] + 1), 0) + (s.dense ? (H + 1) * s.dense.units : 0);
   return {
     name: s.name,
@@ -106,29 +141,11 @@ export function rnnWorkload(s: RnnSpec, scaled?: string): Workload {
       const { x, weights, dense } = data();
       const shape = [s.batch, s.T, s.I];
       if (engine === 'wgnn' || engine === 'wgnn-cpu') {
-        const build = () => {
-          const head = s.dense && layers.dense({ units: s.dense.units, activation: s.dense.activation, name: 'head' });
-          const m = sequential([...wgnnRecurrentLayers(s.cell, s.units), ...(head ? [head] : [])], { inputShape: [s.T, s.I], name: s.name });
-          setWgnnRecurrentWeights(m, weights);
-          if (dense) m.setWeights('head', { kernel: dense.kernel, bias: dense.bias });
-          return m;
-        };
-        return compiledRunner(await wgnnEngine(engine === 'wgnn' ? 'webgpu' : 'cpu'), build, x, shape);
+        return compiledRunner(await wgnnEngine(engine === 'wgnn' ? 'webgpu' : 'cpu'), () => wgnnRnnModel(s, weights, dense), x, shape);
       }
       if (engine === 'tfjs-webgpu') {
         const tf = await tfjs();
-        return tfjsModelRunner(tf, () => {
-          const rnn = tfjsRecurrentLayers(tf, s.cell, s.units, weights, [s.T, s.I]);
-          const head = s.dense && tf.layers.dense({ units: s.dense.units, activation: s.dense.activation });
-          const m = tf.sequential({ layers: [...rnn.map((r) => r.layer), ...(head ? [head] : [])] });
-          const G = gatesOf(s.cell);
-          rnn.forEach(({ layer, weights: w }, i) => {
-            const [inSize, u] = [inputSizes(s)[i], s.units[i]];
-            layer.setWeights([tf.tensor(w.kernel, [inSize, G * u]), tf.tensor(w.recurrent, [u, G * u]), tf.tensor(w.bias, [G * u])]);
-          });
-          if (head && dense) head.setWeights([tf.tensor(dense.kernel, [H, dense.units]), tf.tensor(dense.bias, [dense.units])]);
-          return m;
-        }, x, shape);
+        return tfjsModelRunner(tf, () => tfjsRnnModel(tf, s, weights, dense), x, shape);
       }
       // ONNX LSTM/GRU with the default layout 0 read [T, B, I] (what exporters write): the same values, time-major.
       const g = new OnnxGraph();

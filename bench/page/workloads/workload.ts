@@ -16,6 +16,8 @@ export interface Workload {
   k: number;
   /** Set when the default (SwiftShader-sized) run uses a smaller size than the issue's; --full restores it. */
   scaled?: string;
+  /** Warm rounds at most, for workloads whose runs take seconds (training): fewer than --reps. */
+  maxRounds?: number;
   /** Makes the runner for one engine; data is generated once per workload and shared. */
   runner(engine: EngineName): Promise<Runner>;
 }
