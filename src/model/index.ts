@@ -1,5 +1,5 @@
 // The Keras-style model API: layer factories under `layers`, and sequential() / model().
-import { Activation, Add, Concatenate, Dense, Dropout, Flatten, input, Reshape, Softmax, type DenseOptions } from './layers/core.ts';
+import { Activation, Add, Concatenate, Dense, DepthToSpace, Dropout, Flatten, input, Reshape, Softmax, type DenseOptions } from './layers/core.ts';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, type ConvLayerOptions, type ConvTransposeLayerOptions, type DepthwiseConvLayerOptions } from './layers/conv.ts';
 import type { ActivationName, Layer } from './layers/layer.ts';
 import { BatchNormalization, type BatchNormalizationOptions } from './layers/normalization.ts';
@@ -19,6 +19,7 @@ export const layers = {
   dropout: (o: { rate: number; name?: string; seed?: number }) => new Dropout(o.rate, o.name, o.seed),
   flatten: (o: { name?: string } = {}) => new Flatten(o.name),
   reshape: (o: { targetShape: number[]; name?: string }) => new Reshape(o.targetShape, o.name),
+  depthToSpace: (o: { blockSize: number; name?: string }) => new DepthToSpace(o.blockSize, o.name),
   add: (o: { name?: string } = {}) => new Add(o.name),
   concatenate: (o: { axis?: number; name?: string } = {}) => new Concatenate(o.axis, o.name),
   conv1d: (o: ConvLayerOptions) => new Conv1D(o),

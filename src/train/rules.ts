@@ -3,6 +3,7 @@ import { activationGrad } from '../ops/activation/grad.ts';
 import { binaryGrad } from '../ops/binary/grad.ts';
 import { concatGrad } from '../ops/concat/grad.ts';
 import { convTranspose2dGrad } from '../ops/conv-transpose2d/grad.ts';
+import { depthToSpaceGrad } from '../ops/depth-to-space/grad.ts';
 import { conv2dGrad } from '../ops/conv2d/grad.ts';
 import { matmulGrad } from '../ops/matmul/grad.ts';
 import { pool2dGrad } from '../ops/pool2d/grad.ts';
@@ -27,6 +28,7 @@ export const GRAD_RULES: Record<string, GradRule> = {
   conv2d: conv2dGrad,
   convTranspose2d: convTranspose2dGrad,
   reshape: reshapeGrad,
+  depthToSpace: depthToSpaceGrad,
   pool2d: pool2dGrad,
   batchNormTrain: batchNormTrainGrad,
   dropoutTrain: dropoutTrainGrad,

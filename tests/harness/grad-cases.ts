@@ -1,6 +1,6 @@
 // Small graphs whose gradients the reverse-mode pass must get right: every rule (matmul with
 // each transpose, batched, broadcast and with a bias; every activation; the binary ops with
-// broadcasting; softmax and log-softmax; transpose; concat; reshape), shapes not multiples of 4.
+// broadcasting; softmax and log-softmax; transpose; depthToSpace; concat; reshape), shapes not multiples of 4.
 // Used by the finite-difference unit test and by the GPU cases.
 import type { Graph, ValueId } from '../../src/graph/ir.ts';
 import { ACTIVATIONS, resolveActivation, type ActivationKind } from '../../src/ops/activation/kinds.ts';
@@ -46,6 +46,8 @@ export const GRAD_CASES: GradCase[] = [
   { name: 'softmax [4,3,2] axis 1', inputs: [[4, 3, 2]], build: (g, [x]) => g.node('softmax', 'sm', [x], { axis: 1, log: false })[0] },
   { name: 'logSoftmax [3,7] axis -1', inputs: [[3, 7]], build: (g, [x]) => g.node('softmax', 'lsm', [x], { axis: -1, log: true })[0] },
   { name: 'transpose [2,3,4] perm [2,0,1]', inputs: [[2, 3, 4]], build: (g, [x]) => g.node('transpose', 't', [x], { perm: [2, 0, 1] })[0] },
+  { name: 'depthToSpace DCR [2,2,3,18] block 3', inputs: [[2, 2, 3, 18]], build: (g, [x]) => g.node('depthToSpace', 'd2s', [x], { blockSize: 3, mode: 'DCR' })[0] },
+  { name: 'depthToSpace CRD [1,3,2,12] block 2', inputs: [[1, 3, 2, 12]], build: (g, [x]) => g.node('depthToSpace', 'd2s', [x], { blockSize: 2, mode: 'CRD' })[0] },
   { name: 'concat [2,3] [2,5] axis 1', inputs: [[2, 3], [2, 5]], build: (g, [a, b]) => g.node('concat', 'c', [a, b], { axis: 1 })[0] },
   { name: 'a value read twice through two views (x * x)', inputs: [[2, 6]], build: (g, [x]) => g.node('binary', 'sq', [g.node('reshape', 'r', [x], { shape: [3, 4] })[0], g.node('reshape', 'r2', [x], { shape: [3, 4] })[0]], { op: 'mul' })[0] },
   {
