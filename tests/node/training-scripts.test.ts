@@ -8,12 +8,20 @@ import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Model } from '../../src/index.ts';
 import { digitsModel } from '../../demos/digits/model.ts';
+import { superresModel } from '../../demos/superres/model.ts';
+import { forecastModel } from '../../demos/forecast/model.ts';
+import { textModel } from '../../demos/text/model.ts';
+import { motionModel } from '../../demos/motion/model.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /** One script on a tiny budget: its arguments, and the page's model its weights must load into. */
 const SCRIPTS: { script: string; args: string[]; model: () => Model }[] = [
   { script: 'digits', args: ['--limit', '100', '--epochs', '1'], model: () => digitsModel().model },
+  { script: 'superres', args: ['--patches', '16', '--epochs', '1', '--held', '1'], model: () => superresModel().model },
+  { script: 'forecast', args: ['--train', '32', '--held', '16', '--batch', '16', '--epochs', '1'], model: () => forecastModel().model },
+  { script: 'text', args: ['--limit', '90', '--batch', '16', '--epochs', '1'], model: () => textModel(null).model },
+  { script: 'motion', args: ['--clips', '32', '--held', '16', '--batch', '16', '--epochs', '1'], model: () => motionModel().model },
 ];
 
 function runScript(script: string, args: string[]): Promise<{ code: number; output: string }> {
