@@ -5,9 +5,11 @@
 // the gradient of its recurrent products (which the reset gate scales, so it is not dP). The
 // gradient rule (./grad.ts) turns these into the weights' gradients with GEMMs over all steps.
 // One kernel per cell (shaders/{lstm,gru,rnn}_train_backward.wgsl), launched by ./launch.ts,
-// after a transpose of R into scratch (the kernels read R^T).
+// after a transpose of R into scratch (the scalar kernels read R^T); the LSTM's vec4 kernel reads
+// R as it is (its rows are contiguous in the gates it sums over).
 import gruWgsl from '../../../shaders/gru_train_backward.wgsl?raw';
 import lstmWgsl from '../../../shaders/lstm_train_backward.wgsl?raw';
+import lstmVec4Wgsl from '../../../shaders/lstm_train_backward_vec4.wgsl?raw';
 import rnnWgsl from '../../../shaders/rnn_train_backward.wgsl?raw';
 import type { BindingRef, Dispatch, OpDefinition, TensorSpec } from '../op.ts';
 import { RECURRENT_ACTIVATION_CODES } from '../recurrent/op.ts';
@@ -21,6 +23,7 @@ const SHADERS = {
   gru: { name: 'gru_train_backward.wgsl', code: gruWgsl },
   simpleRnn: { name: 'rnn_train_backward.wgsl', code: rnnWgsl },
 };
+const LSTM_VEC4 = { name: 'lstm_train_backward_vec4.wgsl', code: lstmVec4Wgsl };
 
 export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
   name: 'recurrentBackward',
@@ -51,13 +54,17 @@ export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
     const optional = (slot: number): BindingRef => (inputs[slot] ? { input: slot } : standIn());
     const has = (slot: number) => Number(inputs[slot] !== undefined);
     const [dY, dHN] = [optional(BACKWARD_INPUTS.dY), optional(BACKWARD_INPUTS.dHN)];
-    // R^T [D*G*H, H] first, so that the kernels' gathers over R's rows read neighbouring weights.
-    scratchBytes.push(H * D * G * H * 4);
-    const r: BindingRef = { scratch: scratchBytes.length - 1 };
-    const transpose = transposeOp.plan([inputs[BACKWARD_INPUTS.recurrent]], [{ shape: [D * G * H, H], dtype: 'float32' }], { perm: [1, 0] }, ctx).dispatches.map((dispatch) => ({
-      ...dispatch,
-      bindings: [{ input: BACKWARD_INPUTS.recurrent }, r],
-    }));
+    // R^T [D*G*H, H] first for the scalar kernels, so that their gathers over R's rows read neighbouring weights.
+    let r: BindingRef = { input: BACKWARD_INPUTS.recurrent };
+    let transpose: Dispatch[] = [];
+    if (!launch.vec4) {
+      scratchBytes.push(H * D * G * H * 4);
+      r = { scratch: scratchBytes.length - 1 };
+      transpose = transposeOp.plan([inputs[BACKWARD_INPUTS.recurrent]], [{ shape: [D * G * H, H], dtype: 'float32' }], { perm: [1, 0] }, ctx).dispatches.map((dispatch) => ({
+        ...dispatch,
+        bindings: [{ input: BACKWARD_INPUTS.recurrent }, r],
+      }));
+    }
     const saved = { input: BACKWARD_INPUTS.saved };
     const [dP, dh] = [{ output: slots.dP }, { output: slots.dh0 }];
     let bindings: BindingRef[];
@@ -72,7 +79,7 @@ export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
       bindings = [dY, dHN, r, saved, dP, dh];
     }
     const dispatches = launch.ranges.map(([stepBegin, stepEnd]): Dispatch => ({
-      shader: SHADERS[attrs.cell],
+      shader: launch.vec4 ? LSTM_VEC4 : SHADERS[attrs.cell],
       overrides: { ...overrides, WG_SIZE: launch.workgroupSize, BATCH_TILE: launch.batchTile },
       params: { T, B, H, D, stepBegin, stepEnd, ...flags, alpha, beta },
       bindings,

@@ -2,9 +2,11 @@
 // (layouts in ./attrs.ts). Inputs: the projection P = x·kernel (+ input bias) of every step and
 // direction, the recurrent kernels R, a GRU with reset_after's bias rows, optional h0 and c0.
 // Outputs: y (every step's h), the final h (and c), and the values the backward needs (saved).
-// One kernel per cell (shaders/{lstm,gru,rnn}_train_forward.wgsl), launched by ./launch.ts.
+// One kernel per cell (shaders/{lstm,gru,rnn}_train_forward.wgsl), and the LSTM's vec4 form
+// (lstm_train_forward_vec4.wgsl, units a multiple of 4), launched by ./launch.ts.
 import gruWgsl from '../../../shaders/gru_train_forward.wgsl?raw';
 import lstmWgsl from '../../../shaders/lstm_train_forward.wgsl?raw';
+import lstmVec4Wgsl from '../../../shaders/lstm_train_forward_vec4.wgsl?raw';
 import rnnWgsl from '../../../shaders/rnn_train_forward.wgsl?raw';
 import type { BindingRef, Dispatch, OpDefinition, TensorSpec } from '../op.ts';
 import { RECURRENT_ACTIVATION_CODES } from '../recurrent/op.ts';
@@ -17,6 +19,7 @@ const SHADERS = {
   gru: { name: 'gru_train_forward.wgsl', code: gruWgsl },
   simpleRnn: { name: 'rnn_train_forward.wgsl', code: rnnWgsl },
 };
+const LSTM_VEC4 = { name: 'lstm_train_forward_vec4.wgsl', code: lstmVec4Wgsl };
 
 export const recurrentTrainForwardOp: OpDefinition<RecurrentTrainAttrs> = {
   name: 'recurrentTrainForward',
@@ -64,7 +67,7 @@ export const recurrentTrainForwardOp: OpDefinition<RecurrentTrainAttrs> = {
       flags = { hasH0: has(FORWARD_INPUTS.h0) };
     }
     const dispatches = launch.ranges.map(([stepBegin, stepEnd]): Dispatch => ({
-      shader: SHADERS[attrs.cell],
+      shader: launch.vec4 ? LSTM_VEC4 : SHADERS[attrs.cell],
       overrides: { ...overrides, WG_SIZE: launch.workgroupSize, BATCH_TILE: launch.batchTile },
       params: { T, B, H, D, stepBegin, stepEnd, ...flags, alpha, beta },
       bindings,

@@ -2,18 +2,24 @@
 // each (batch tile, direction) and keeps every state between steps in storage, so the steps may
 // run in one dispatch ('sequence': a storageBarrier between steps) or one dispatch each
 // ('per-step'). The sequence path is the default (one dispatch, the barriers are cheap); the
-// per-step one is there for devices that stop long dispatches, and tests force both.
+// per-step one is there for devices that stop long dispatches, and tests force both. The 'vec4'
+// forms run the LSTM as shaders/lstm_train_{forward,backward}_vec4.wgsl (an invocation per quad
+// of units, every load a vec4; units a multiple of 4), the default where they fit; the scalar
+// kernels stay selectable.
 // Measured (SwiftShader, 2 busy cores, LSTM H 64, B 32, T 20, one op alone): batch tile 8 runs
 // the forward in 65-71 ms against 145-157 ms for one entry per workgroup, the backward in
 // 140-146 ms against 280 ms.
 import { WgnnError } from '../../errors.ts';
 import type { PlanContext } from '../op.ts';
+import type { CellKind } from '../recurrent/layout.ts';
 import type { TrainDims } from './attrs.ts';
 
-export const RECURRENT_TRAIN_VARIANTS = ['sequence', 'per-step'] as const;
+export const RECURRENT_TRAIN_VARIANTS = ['sequence', 'per-step', 'vec4', 'vec4-per-step'] as const;
 export type RecurrentTrainVariant = (typeof RECURRENT_TRAIN_VARIANTS)[number];
 
 export interface TrainLaunch {
+  /** The vec4 kernels (LSTM, units a multiple of 4): an invocation per quad of units. */
+  vec4: boolean;
   /** [stepBegin, stepEnd) of each dispatch. */
   ranges: [number, number][];
   workgroupSize: number;
@@ -37,24 +43,35 @@ export function batchTileFor(B: number): number {
 /** Bytes of a buffer standing in for an absent binding (never read: the shader is told). */
 export const STAND_IN = 16;
 
-export function selectTrainVariant(ctx: PlanContext): RecurrentTrainVariant {
+/** Whether the vec4 kernels take this layer: an LSTM whose units are a multiple of 4. */
+export function vec4Fits(cell: CellKind, H: number): boolean {
+  return cell === 'lstm' && H % 4 === 0;
+}
+
+export function selectTrainVariant(ctx: PlanContext, cell: CellKind, H: number): RecurrentTrainVariant {
   const forced = ctx.forcedVariants.recurrentTrain;
   if (forced !== undefined && !(RECURRENT_TRAIN_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError('recurrentTrain', `unknown variant '${forced}'; variants: ${RECURRENT_TRAIN_VARIANTS.join(', ')}`);
   }
-  return (forced as RecurrentTrainVariant | undefined) ?? 'sequence';
+  if (forced?.startsWith('vec4') && !vec4Fits(cell, H)) {
+    throw new WgnnError('recurrentTrain', `variant ${forced} needs an LSTM whose units are a multiple of 4; got ${cell} with ${H} units (use sequence or per-step)`);
+  }
+  return (forced as RecurrentTrainVariant | undefined) ?? (vec4Fits(cell, H) ? 'vec4' : 'sequence');
 }
 
-export function trainLaunch(where: string, dims: TrainDims, ctx: PlanContext): TrainLaunch {
+export function trainLaunch(cell: CellKind, dims: TrainDims, ctx: PlanContext): TrainLaunch {
   const { B, T, D, H } = dims;
   const batchTile = batchTileFor(B);
   if (Math.ceil(B / batchTile) > ctx.limits.maxComputeWorkgroupsPerDimension) {
-    throw new WgnnError(where, `batch ${B} exceeds the device's ${ctx.limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
+    throw new WgnnError(cell, `batch ${B} exceeds the device's ${ctx.limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
   }
-  // The smallest of 16, 64, 256 invocations that covers the units (more units: each takes several).
-  const workgroupSize = Math.min([16, 64, 256].find((s) => s >= H) ?? 256, ctx.limits.maxComputeInvocationsPerWorkgroup);
-  const ranges: [number, number][] = selectTrainVariant(ctx) === 'sequence' ? [[0, T]] : Array.from({ length: T }, (_, s) => [s, s + 1]);
-  return { ranges, workgroupSize, batchTile, workgroups: [Math.ceil(B / batchTile), D, 1] };
+  const variant = selectTrainVariant(ctx, cell, H);
+  const vec4 = variant.startsWith('vec4');
+  // The smallest of 16, 64, 256 invocations that covers the units, or their quads (more: each takes several).
+  const lanes = vec4 ? H / 4 : H;
+  const workgroupSize = Math.min([16, 64, 256].find((s) => s >= lanes) ?? 256, ctx.limits.maxComputeInvocationsPerWorkgroup);
+  const ranges: [number, number][] = variant.endsWith('per-step') ? Array.from({ length: T }, (_, s) => [s, s + 1]) : [[0, T]];
+  return { vec4, ranges, workgroupSize, batchTile, workgroups: [Math.ceil(B / batchTile), D, 1] };
 }
 
 /** Throws unless a binding of `elements` floats fits the device's storage binding size. */

@@ -1,7 +1,8 @@
 // The recurrent layers' training kernels on the GPU vs their CPU references:
 // recurrentTrainForward (shaders/{lstm,gru,rnn}_train_forward.wgsl) and recurrentBackward
-// (*_train_backward.wgsl), each cell and both GRU forms, one and two directions, both launch
-// variants forced (the whole sequence in one dispatch; one dispatch per step), batch tiles of 1,
+// (*_train_backward.wgsl), each cell and both GRU forms, one and two directions, every variant
+// forced (the whole sequence in one dispatch; one dispatch per step; the LSTM backward's vec4
+// kernel both ways, on the LSTMs whose units are a multiple of 4), batch tiles of 1,
 // 2, 4 and 8 entries with a partial last tile (B 5, 9, 17), with and without initial states, each
 // gradient input alone and together, units 1 to 70 and 260 (more units than invocations: each
 // takes several), T 1 to 20, and the non-default activations. The backward runs on the
@@ -13,7 +14,7 @@ import type { HostTensor } from '../../../src/ops/host-tensor.ts';
 import { normalizeRecurrentActivation } from '../../../src/ops/recurrent/activations.ts';
 import { GATES, type CellKind } from '../../../src/ops/recurrent/layout.ts';
 import { BACKWARD_INPUTS, backwardSlots, FORWARD_INPUTS, forwardSlots, type RecurrentTrainAttrs } from '../../../src/ops/recurrent-train/attrs.ts';
-import { RECURRENT_TRAIN_VARIANTS, type RecurrentTrainVariant } from '../../../src/ops/recurrent-train/launch.ts';
+import { RECURRENT_TRAIN_VARIANTS, vec4Fits, type RecurrentTrainVariant } from '../../../src/ops/recurrent-train/launch.ts';
 import { recurrentBackwardReference, recurrentTrainForwardReference } from '../../../src/ops/recurrent-train/reference.ts';
 import { BUFFERS } from '../../../src/train/step-graph.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
@@ -87,6 +88,12 @@ const CASES: TrainCase[] = [
   { cell: 'lstm', D: 1, B: 2, T: 3, H: 3, grads: ['dCN'], activations: [act('HardSigmoid'), act('Softsign'), act('Elu')] },
   { cell: 'lstm', D: 1, B: 2, T: 20, H: 70, grads: ['dY'] },
   { cell: 'lstm', D: 2, B: 17, T: 3, H: 5, initial: true },
+  // Units a multiple of 4, which the vec4 variants take (and the others too).
+  { cell: 'lstm', D: 1, B: 5, T: 4, H: 8, initial: true },
+  { cell: 'lstm', D: 2, B: 9, T: 3, H: 4, grads: ['dHN'] },
+  { cell: 'lstm', D: 1, B: 17, T: 6, H: 12, grads: ['dCN'], activations: [act('HardSigmoid'), act('Softsign'), act('Elu')] },
+  { cell: 'lstm', D: 1, B: 3, T: 20, H: 68, grads: ['dY'] },
+  { cell: 'lstm', D: 2, B: 2, T: 2, H: 260, initial: true },
   { cell: 'gru', D: 1, B: 3, T: 5, H: 6, initial: true },
   { cell: 'gru', D: 2, B: 2, T: 3, H: 3, grads: ['dY'] },
   { cell: 'gru', D: 1, B: 9, T: 4, H: 3, initial: true },
@@ -103,7 +110,7 @@ const CASES: TrainCase[] = [
 const stacked = () =>
   sequential(
     [
-      layers.lstm({ units: 5, returnSequences: true }),
+      layers.lstm({ units: 8, returnSequences: true }), // units a multiple of 4: the vec4 backward
       layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' }),
       layers.simpleRNN({ units: 4 }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
@@ -153,4 +160,7 @@ const modelCases: GpuCase[] = [
   },
 ];
 
-export const recurrentTrainCases: GpuCase[] = [...RECURRENT_TRAIN_VARIANTS.flatMap((variant) => CASES.map((c) => trainCase(c, variant))), ...modelCases];
+/** Every case on every variant that takes it (the vec4 ones: LSTMs with units a multiple of 4). */
+const casesFor = (variant: RecurrentTrainVariant) => CASES.filter((c) => !variant.startsWith('vec4') || vec4Fits(c.cell, c.H));
+
+export const recurrentTrainCases: GpuCase[] = [...RECURRENT_TRAIN_VARIANTS.flatMap((variant) => casesFor(variant).map((c) => trainCase(c, variant))), ...modelCases];
