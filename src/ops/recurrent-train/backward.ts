@@ -5,13 +5,15 @@
 // the gradient of its recurrent products (which the reset gate scales, so it is not dP). The
 // gradient rule (./grad.ts) turns these into the weights' gradients with GEMMs over all steps.
 // One kernel per cell (shaders/{lstm,gru,rnn}_train_backward.wgsl), launched by ./launch.ts,
-// after a transpose of R into scratch (the scalar kernels read R^T); the LSTM's vec4 kernel reads
-// R as it is (its rows are contiguous in the gates it sums over).
+// after a transpose of R into scratch (the scalar kernels read R^T); the vec4 kernels (LSTM, GRU)
+// read R as it is (its rows are contiguous in the gates they sum over).
 import gruWgsl from '../../../shaders/gru_train_backward.wgsl?raw';
+import gruVec4Wgsl from '../../../shaders/gru_train_backward_vec4.wgsl?raw';
 import lstmWgsl from '../../../shaders/lstm_train_backward.wgsl?raw';
 import lstmVec4Wgsl from '../../../shaders/lstm_train_backward_vec4.wgsl?raw';
 import rnnWgsl from '../../../shaders/rnn_train_backward.wgsl?raw';
 import type { BindingRef, Dispatch, OpDefinition, TensorSpec } from '../op.ts';
+import type { CellKind } from '../recurrent/layout.ts';
 import { RECURRENT_ACTIVATION_CODES } from '../recurrent/op.ts';
 import { transposeOp } from '../transpose/op.ts';
 import { activationCodes, BACKWARD_INPUTS, backwardSlots, checkBackwardInputs, type RecurrentTrainAttrs } from './attrs.ts';
@@ -23,7 +25,10 @@ const SHADERS = {
   gru: { name: 'gru_train_backward.wgsl', code: gruWgsl },
   simpleRnn: { name: 'rnn_train_backward.wgsl', code: rnnWgsl },
 };
-const LSTM_VEC4 = { name: 'lstm_train_backward_vec4.wgsl', code: lstmVec4Wgsl };
+const VEC4: Partial<Record<CellKind, { name: string; code: string }>> = {
+  lstm: { name: 'lstm_train_backward_vec4.wgsl', code: lstmVec4Wgsl },
+  gru: { name: 'gru_train_backward_vec4.wgsl', code: gruVec4Wgsl },
+};
 
 export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
   name: 'recurrentBackward',
@@ -43,7 +48,7 @@ export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
     const dims = checkBackwardInputs('recurrentBackward', inputs, attrs);
     const { B, T, D, H, G } = dims;
     checkBindingSize(attrs.cell, 'the gradient of the projection', B * T * D * G * H, ctx);
-    const launch = trainLaunch(attrs.cell, dims, ctx);
+    const launch = trainLaunch(attrs.cell, dims, ctx, VEC4[attrs.cell] !== undefined);
     const { overrides, alpha, beta } = activationCodes(attrs, RECURRENT_ACTIVATION_CODES);
     const slots = backwardSlots(attrs);
     const scratchBytes: number[] = [];
@@ -79,7 +84,7 @@ export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
       bindings = [dY, dHN, r, saved, dP, dh];
     }
     const dispatches = launch.ranges.map(([stepBegin, stepEnd]): Dispatch => ({
-      shader: launch.vec4 ? LSTM_VEC4 : SHADERS[attrs.cell],
+      shader: launch.vec4 ? VEC4[attrs.cell]! : SHADERS[attrs.cell],
       overrides: { ...overrides, WG_SIZE: launch.workgroupSize, BATCH_TILE: launch.batchTile },
       params: { T, B, H, D, stepBegin, stepEnd, ...flags, alpha, beta },
       bindings,

@@ -9,6 +9,7 @@ import lstmWgsl from '../../../shaders/lstm_train_forward.wgsl?raw';
 import lstmVec4Wgsl from '../../../shaders/lstm_train_forward_vec4.wgsl?raw';
 import rnnWgsl from '../../../shaders/rnn_train_forward.wgsl?raw';
 import type { BindingRef, Dispatch, OpDefinition, TensorSpec } from '../op.ts';
+import type { CellKind } from '../recurrent/layout.ts';
 import { RECURRENT_ACTIVATION_CODES } from '../recurrent/op.ts';
 import { activationCodes, checkForwardInputs, FORWARD_INPUTS, forwardSlots, type RecurrentTrainAttrs } from './attrs.ts';
 import { checkBindingSize, STAND_IN, trainLaunch } from './launch.ts';
@@ -19,7 +20,7 @@ const SHADERS = {
   gru: { name: 'gru_train_forward.wgsl', code: gruWgsl },
   simpleRnn: { name: 'rnn_train_forward.wgsl', code: rnnWgsl },
 };
-const LSTM_VEC4 = { name: 'lstm_train_forward_vec4.wgsl', code: lstmVec4Wgsl };
+const VEC4: Partial<Record<CellKind, { name: string; code: string }>> = { lstm: { name: 'lstm_train_forward_vec4.wgsl', code: lstmVec4Wgsl } };
 
 export const recurrentTrainForwardOp: OpDefinition<RecurrentTrainAttrs> = {
   name: 'recurrentTrainForward',
@@ -40,7 +41,7 @@ export const recurrentTrainForwardOp: OpDefinition<RecurrentTrainAttrs> = {
     const { B, T, D, H, G, S } = dims;
     checkBindingSize(attrs.cell, 'the projection', B * T * D * G * H, ctx);
     checkBindingSize(attrs.cell, 'the saved values', B * T * D * S * H, ctx);
-    const launch = trainLaunch(attrs.cell, dims, ctx);
+    const launch = trainLaunch(attrs.cell, dims, ctx, VEC4[attrs.cell] !== undefined);
     const { overrides, alpha, beta } = activationCodes(attrs, RECURRENT_ACTIVATION_CODES);
     const slots = forwardSlots(attrs.cell);
     // Each absent input gets its own stand-in: two bindings of a dispatch may not share a buffer.
@@ -67,7 +68,7 @@ export const recurrentTrainForwardOp: OpDefinition<RecurrentTrainAttrs> = {
       flags = { hasH0: has(FORWARD_INPUTS.h0) };
     }
     const dispatches = launch.ranges.map(([stepBegin, stepEnd]): Dispatch => ({
-      shader: launch.vec4 ? LSTM_VEC4 : SHADERS[attrs.cell],
+      shader: launch.vec4 ? VEC4[attrs.cell]! : SHADERS[attrs.cell],
       overrides: { ...overrides, WG_SIZE: launch.workgroupSize, BATCH_TILE: launch.batchTile },
       params: { T, B, H, D, stepBegin, stepEnd, ...flags, alpha, beta },
       bindings,

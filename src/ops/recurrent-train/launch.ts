@@ -3,9 +3,9 @@
 // run in one dispatch ('sequence': a storageBarrier between steps) or one dispatch each
 // ('per-step'). The sequence path is the default (one dispatch, the barriers are cheap); the
 // per-step one is there for devices that stop long dispatches, and tests force both. The 'vec4'
-// forms run the LSTM as shaders/lstm_train_{forward,backward}_vec4.wgsl (an invocation per quad
-// of units, every load a vec4; units a multiple of 4), the default where they fit; the scalar
-// kernels stay selectable.
+// forms run the kernels that have a vec4 form (shaders/*_train_*_vec4.wgsl: the LSTM's forward
+// and backward, the GRU's backward; an invocation per quad of units, every load a vec4) where the
+// units are a multiple of 4, and are the default there; the scalar kernels stay selectable.
 // Measured (SwiftShader, 2 busy cores, LSTM H 64, B 32, T 20, one op alone): batch tile 8 runs
 // the forward in 65-71 ms against 145-157 ms for one entry per workgroup, the backward in
 // 140-146 ms against 280 ms.
@@ -18,7 +18,7 @@ export const RECURRENT_TRAIN_VARIANTS = ['sequence', 'per-step', 'vec4', 'vec4-p
 export type RecurrentTrainVariant = (typeof RECURRENT_TRAIN_VARIANTS)[number];
 
 export interface TrainLaunch {
-  /** The vec4 kernels (LSTM, units a multiple of 4): an invocation per quad of units. */
+  /** The kernel's vec4 form: an invocation per quad of units. */
   vec4: boolean;
   /** [stepBegin, stepEnd) of each dispatch. */
   ranges: [number, number][];
@@ -43,9 +43,9 @@ export function batchTileFor(B: number): number {
 /** Bytes of a buffer standing in for an absent binding (never read: the shader is told). */
 export const STAND_IN = 16;
 
-/** Whether the vec4 kernels take this layer: an LSTM whose units are a multiple of 4. */
+/** Whether the vec4 variants take this layer: an LSTM or GRU whose units are a multiple of 4. */
 export function vec4Fits(cell: CellKind, H: number): boolean {
-  return cell === 'lstm' && H % 4 === 0;
+  return cell !== 'simpleRnn' && H % 4 === 0;
 }
 
 export function selectTrainVariant(ctx: PlanContext, cell: CellKind, H: number): RecurrentTrainVariant {
@@ -54,19 +54,20 @@ export function selectTrainVariant(ctx: PlanContext, cell: CellKind, H: number):
     throw new WgnnError('recurrentTrain', `unknown variant '${forced}'; variants: ${RECURRENT_TRAIN_VARIANTS.join(', ')}`);
   }
   if (forced?.startsWith('vec4') && !vec4Fits(cell, H)) {
-    throw new WgnnError('recurrentTrain', `variant ${forced} needs an LSTM whose units are a multiple of 4; got ${cell} with ${H} units (use sequence or per-step)`);
+    throw new WgnnError('recurrentTrain', `variant ${forced} needs an LSTM or GRU whose units are a multiple of 4; got ${cell} with ${H} units (use sequence or per-step)`);
   }
   return (forced as RecurrentTrainVariant | undefined) ?? (vec4Fits(cell, H) ? 'vec4' : 'sequence');
 }
 
-export function trainLaunch(cell: CellKind, dims: TrainDims, ctx: PlanContext): TrainLaunch {
+/** `hasVec4`: whether the kernel being launched has a vec4 form for this cell. */
+export function trainLaunch(cell: CellKind, dims: TrainDims, ctx: PlanContext, hasVec4: boolean): TrainLaunch {
   const { B, T, D, H } = dims;
   const batchTile = batchTileFor(B);
   if (Math.ceil(B / batchTile) > ctx.limits.maxComputeWorkgroupsPerDimension) {
     throw new WgnnError(cell, `batch ${B} exceeds the device's ${ctx.limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
   }
   const variant = selectTrainVariant(ctx, cell, H);
-  const vec4 = variant.startsWith('vec4');
+  const vec4 = hasVec4 && variant.startsWith('vec4');
   // The smallest of 16, 64, 256 invocations that covers the units, or their quads (more: each takes several).
   const lanes = vec4 ? H / 4 : H;
   const workgroupSize = Math.min([16, 64, 256].find((s) => s >= lanes) ?? 256, ctx.limits.maxComputeInvocationsPerWorkgroup);

@@ -1,8 +1,8 @@
 // The recurrent layers' training kernels on the GPU vs their CPU references:
 // recurrentTrainForward (shaders/{lstm,gru,rnn}_train_forward.wgsl) and recurrentBackward
 // (*_train_backward.wgsl), each cell and both GRU forms, one and two directions, every variant
-// forced (the whole sequence in one dispatch; one dispatch per step; the LSTM backward's vec4
-// kernel both ways, on the LSTMs whose units are a multiple of 4), batch tiles of 1,
+// forced (the whole sequence in one dispatch; one dispatch per step; the vec4 kernels both ways,
+// on the LSTMs and GRUs whose units are a multiple of 4), batch tiles of 1,
 // 2, 4 and 8 entries with a partial last tile (B 5, 9, 17), with and without initial states, each
 // gradient input alone and together, units 1 to 70 and 260 (more units than invocations: each
 // takes several), T 1 to 20, and the non-default activations. The backward runs on the
@@ -100,6 +100,12 @@ const CASES: TrainCase[] = [
   { cell: 'gru', resetAfter: false, D: 2, B: 5, T: 3, H: 6 },
   { cell: 'gru', resetAfter: false, D: 1, B: 2, T: 4, H: 5, initial: true },
   { cell: 'gru', resetAfter: false, D: 2, B: 1, T: 2, H: 70, grads: ['dHN'], activations: [act('Sigmoid'), act('Softplus')] },
+  // Units a multiple of 4, which the vec4 variants take (the GRU's backward has a vec4 form).
+  { cell: 'gru', D: 1, B: 5, T: 4, H: 8, initial: true },
+  { cell: 'gru', D: 2, B: 9, T: 3, H: 4, grads: ['dY'] },
+  { cell: 'gru', resetAfter: false, D: 2, B: 17, T: 4, H: 12, initial: true },
+  { cell: 'gru', resetAfter: false, D: 1, B: 3, T: 6, H: 68, grads: ['dHN'], activations: [act('HardSigmoid'), act('Softsign')] },
+  { cell: 'gru', D: 1, B: 2, T: 2, H: 260, grads: ['dY'] },
   { cell: 'simpleRnn', D: 1, B: 3, T: 5, H: 1, initial: true },
   { cell: 'simpleRnn', D: 2, B: 2, T: 4, H: 6, activations: [act('Relu')] },
   { cell: 'simpleRnn', D: 1, B: 1, T: 3, H: 260, grads: ['dY'] },
@@ -111,7 +117,8 @@ const stacked = () =>
   sequential(
     [
       layers.lstm({ units: 8, returnSequences: true }), // units a multiple of 4: the vec4 backward
-      layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' }),
+      layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' }), // scalar kernels
+      layers.gru({ units: 4, returnSequences: true }), // vec4
       layers.simpleRNN({ units: 4 }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ],
@@ -160,7 +167,7 @@ const modelCases: GpuCase[] = [
   },
 ];
 
-/** Every case on every variant that takes it (the vec4 ones: LSTMs with units a multiple of 4). */
+/** Every case on every variant that takes it (the vec4 ones: LSTMs and GRUs with units a multiple of 4). */
 const casesFor = (variant: RecurrentTrainVariant) => CASES.filter((c) => !variant.startsWith('vec4') || vec4Fits(c.cell, c.H));
 
 export const recurrentTrainCases: GpuCase[] = [...RECURRENT_TRAIN_VARIANTS.flatMap((variant) => casesFor(variant).map((c) => trainCase(c, variant))), ...modelCases];
