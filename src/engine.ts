@@ -26,6 +26,7 @@ import type { CellKind } from './ops/recurrent/layout.ts';
 import { recurrentOp } from './ops/recurrent/op.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
+import type { StridedCopyVariant } from './ops/strided-copy/dispatch.ts';
 import type { BackwardFilterVariant } from './ops/conv2d-backward-filter/op.ts';
 import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
 import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
@@ -61,6 +62,8 @@ export interface EngineOptions {
     conv2d?: Conv2dVariant;
     recurrent?: RecurrentVariant;
     normalize?: NormalizeVariant;
+    /** Slice, Expand and Tile: 'vec4' where the innermost axis reads whole vec4s, else 'scalar'. */
+    stridedCopy?: StridedCopyVariant;
     /** Training kernels: the conv2d filter gradient, the pooling gradient, the recurrent training forward and backward. */
     conv2dBackwardFilter?: BackwardFilterVariant;
     pool2dBackward?: PoolBackwardVariant;

@@ -2,7 +2,8 @@
 // dispatch; the rewrite must read the same input element for every output element. Checked by
 // walking both forms with the shader's formula on seeded random slices, expands and tiles.
 import { describe, expect, it } from 'vitest';
-import { mergeAxes, type CopyAxis } from '../../src/ops/strided-copy/dispatch.ts';
+import type { PlanContext } from '../../src/ops/op.ts';
+import { mergeAxes, selectStridedCopyVariant, vec4Axes, type CopyAxis } from '../../src/ops/strided-copy/dispatch.ts';
 import { Random } from '../harness/random.ts';
 
 /** The input offset of every output element, as the shader computes it (innermost axis first). */
@@ -54,5 +55,26 @@ describe('mergeAxes', () => {
     // h(t-1) of a recurrent layer's saved values: the last 64 of 384 columns, 640 rows.
     expect(mergeAxes([{ out: 640, input: 640, begin: 0, step: 1 }, { out: 64, input: 384, begin: 320, step: 1 }])).toHaveLength(2);
     expect(mergeAxes([{ out: 2, input: 5, begin: 1, step: 1 }, { out: 3, input: 3, begin: 0, step: 1 }, { out: 4, input: 4, begin: 0, step: 1 }])).toEqual([{ out: 24, input: 60, begin: 12, step: 1 }]);
+  });
+});
+
+describe('the vec4 strided copy', () => {
+  const ctx = (stridedCopy?: string) => ({ forcedVariants: { stridedCopy } }) as unknown as PlanContext;
+  const cut = (begin: number, out: number, input: number): CopyAxis[] => [{ out: 640, input: 640, begin: 0, step: 1 }, { out, input, begin, step: 1 }];
+
+  it('takes copies whose innermost axis reads whole vec4s (step 1; begin and both sizes multiples of 4)', () => {
+    expect(vec4Axes(cut(320, 64, 384))).toBe(true);
+    expect(vec4Axes(cut(322, 64, 384))).toBe(false);
+    expect(vec4Axes(cut(320, 62, 384))).toBe(false);
+    expect(vec4Axes(cut(0, 4, 6))).toBe(false);
+    expect(vec4Axes([{ out: 8, input: 16, begin: 0, step: 2 }])).toBe(false);
+    expect(selectStridedCopyVariant('slice', cut(320, 64, 384), ctx())).toBe('vec4');
+    expect(selectStridedCopyVariant('slice', cut(320, 64, 384), ctx('scalar'))).toBe('scalar');
+    expect(selectStridedCopyVariant('slice', cut(2, 64, 384), ctx())).toBe('scalar');
+  });
+
+  it('refuses a forced vec4 that does not fit, and an unknown variant, naming the op', () => {
+    expect(() => selectStridedCopyVariant('slice', cut(2, 64, 384), ctx('vec4'))).toThrow(/slice: variant vec4 needs an innermost axis that reads whole vec4s/);
+    expect(() => selectStridedCopyVariant('tile', cut(0, 64, 384), ctx('wide'))).toThrow(/tile: unknown stridedCopy variant 'wide'; variants: vec4, scalar/);
   });
 });
