@@ -11,7 +11,7 @@
 import { layerTable } from './model.ts';
 import { bicubicUpscale, psnr, toRgba, type GreyImage } from './images.ts';
 import { CompareView } from './compare-view.ts';
-import { DrawPad } from './drawpad.ts';
+import { Sketchpad } from '../shared/sketchpad.ts';
 import { drawingPicture, samplePicture, uploadPicture, type Picture } from './pictures.ts';
 import { PAGE_SEED, TEXTURE_KINDS, type TextureKind } from './textures.ts';
 import { Upscaler } from './upscaler.ts';
@@ -49,9 +49,16 @@ let pair: [string, string] = ['bicubic', 'espcn'];
 let views: Record<string, ImageData | null> = {};
 let tableSize = '';
 const compare = new CompareView($('compare'));
-const pad = new DrawPad($<HTMLCanvasElement>('pad'), () => {
-  $('pad-wrap').classList.toggle('inked', pad.inked);
-  if (pad.inked) void show(drawingPicture(pad.image())).catch(showError);
+// Dark strokes on white, enlarged when a stroke ends.
+const pad = new Sketchpad($<HTMLCanvasElement>('pad'), {
+  width: 5,
+  ink: '#1c2030',
+  paper: '#fff',
+  live: false,
+  onChange: () => {
+    $('pad-wrap').classList.toggle('inked', pad.inked);
+    if (pad.inked) void show(drawingPicture(pad.image())).catch(showError);
+  },
 });
 
 // Enlarging: at most one run in flight; a newer picture waits for it, and only the latest runs.

@@ -1,16 +1,26 @@
-// The drawing canvas: a white stroke on black, drawn with a mouse, pen or finger (pointer events),
-// with `onChange` called as the ink changes (each move while drawing, and on lifting).
+// A drawing canvas: round strokes drawn with a mouse, pen or finger (pointer events). `onChange`
+// is called when the ink changes: on lifting and on clear, and with `live` also at each move
+// while drawing (the digit page reads as you draw; the super-resolution page waits for a stroke).
 
-/** Stroke width in canvas pixels: on a 280 px pad a digit drawn at full height ends up with MNIST's 2-3 px strokes. */
-const STROKE = 20;
+export interface SketchpadOptions {
+  /** Stroke width in canvas pixels. */
+  width: number;
+  ink: string;
+  paper: string;
+  /** Call onChange at each move while drawing too, not only when a stroke ends. */
+  live: boolean;
+  onChange: () => void;
+}
 
 export class Sketchpad {
   private readonly ctx: CanvasRenderingContext2D;
   private last: { x: number; y: number } | null = null;
+  /** Whether anything was drawn since the last clear. */
+  inked = false;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
-    private readonly onChange: () => void,
+    private readonly options: SketchpadOptions,
   ) {
     this.ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     this.blank();
@@ -31,7 +41,7 @@ export class Sketchpad {
     const lift = () => {
       if (!this.last) return;
       this.last = null;
-      this.onChange();
+      this.options.onChange();
     };
     canvas.addEventListener('pointerup', lift);
     canvas.addEventListener('pointercancel', lift);
@@ -39,7 +49,8 @@ export class Sketchpad {
 
   clear(): void {
     this.blank();
-    this.onChange();
+    this.inked = false;
+    this.options.onChange();
   }
 
   /** The pixels as they are now. */
@@ -48,7 +59,7 @@ export class Sketchpad {
   }
 
   private blank(): void {
-    this.ctx.fillStyle = '#000';
+    this.ctx.fillStyle = this.options.paper;
     this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
   }
 
@@ -59,11 +70,12 @@ export class Sketchpad {
 
   private stroke(from: { x: number; y: number }, to: { x: number; y: number }): void {
     const ctx = this.ctx;
-    Object.assign(ctx, { strokeStyle: '#fff', lineWidth: STROKE, lineCap: 'round', lineJoin: 'round' });
+    this.inked = true;
+    Object.assign(ctx, { strokeStyle: this.options.ink, lineWidth: this.options.width, lineCap: 'round', lineJoin: 'round' });
     ctx.beginPath();
     ctx.moveTo(from.x, from.y);
     ctx.lineTo(to.x, to.y);
     ctx.stroke();
-    this.onChange();
+    if (this.options.live) this.options.onChange();
   }
 }
