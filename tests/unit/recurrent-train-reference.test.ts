@@ -3,7 +3,7 @@
 // ONNX-equation references of the inference op over the canonical weights; a hand-worked LSTM
 // step; recurrentBackward against central finite differences of the forward in float64 (every
 // cell, both GRU forms, both directions, initial states, each gradient alone); the ops' shape
-// rules; and the six training shaders' copies of trainActivate (WGSL has no imports).
+// rules; and the nine training shaders' copies of trainActivate (WGSL has no imports).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -257,9 +257,12 @@ describe('shape rules', () => {
 describe('training shaders', () => {
   const SHADERS = resolve(import.meta.dirname, '../../shaders');
   const block = (file: string) => /\/\/ BEGIN trainActivate\n[\s\S]*?\/\/ END trainActivate/.exec(readFileSync(join(SHADERS, file), 'utf8'))?.[0];
-  const files = ['lstm', 'gru', 'rnn'].flatMap((cell) => [`${cell}_train_forward.wgsl`, `${cell}_train_backward.wgsl`]);
+  const files = [
+    ...['lstm', 'gru', 'rnn'].flatMap((cell) => [`${cell}_train_forward.wgsl`, `${cell}_train_backward.wgsl`]),
+    ...['lstm_train_forward_vec4.wgsl', 'lstm_train_backward_vec4.wgsl', 'gru_train_backward_vec4.wgsl'],
+  ];
 
-  it('all six carry the same trainActivate, with the codes of the inference shaders for every trainable activation', () => {
+  it('all nine carry the same trainActivate, with the codes of the inference shaders for every trainable activation', () => {
     const canonical = block(files[0]);
     expect(canonical).toBeDefined();
     for (const file of files) expect(block(file), file).toBe(canonical);
