@@ -1,19 +1,20 @@
 // The engine: owns a backend (a WebGPU device, or the CPU reference), makes tensors, and runs
 // ops on them. Every op goes through the same path: infer (validate + shapes), then either the
 // GPU plan or the CPU reference.
-import { acquireDevice, type AdapterSummary } from './device/acquire.ts';
+import { acquireDevice } from './device/acquire.ts';
+import type { ConvOptions, ConvTransposeOptions, EngineInfo, EngineOptions, MatmulOptions, PoolOptions, TrainingOptions } from './engine-options.ts';
 import { WgnnError } from './errors.ts';
 import { resolveActivation, type Activation, type ActivationKind } from './ops/activation/kinds.ts';
 import { activationOp } from './ops/activation/op.ts';
 import { binaryOp, type BinaryOp } from './ops/binary/op.ts';
 import type { HostTensor } from './ops/host-tensor.ts';
-import { matmulOp, type MatmulVariant } from './ops/matmul/op.ts';
+import { matmulOp } from './ops/matmul/op.ts';
 import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
 import { softmaxOp } from './ops/softmax/op.ts';
 import { transposeOp } from './ops/transpose/op.ts';
 import { padOp } from './ops/pad/op.ts';
-import { pairOf, type Padding } from './ops/conv2d/geometry.ts';
-import { conv2dOp, type Conv2dAttrs, type Conv2dVariant } from './ops/conv2d/op.ts';
+import { pairOf } from './ops/conv2d/geometry.ts';
+import { conv2dOp, type Conv2dAttrs } from './ops/conv2d/op.ts';
 import { convTranspose2dOp } from './ops/conv-transpose2d/op.ts';
 import { pool2dOp, type Pool2dAttrs, type PoolKind } from './ops/pool2d/op.ts';
 import { depthToSpaceOp, type DepthToSpaceMode } from './ops/depth-to-space/op.ts';
@@ -24,101 +25,19 @@ import { checkSequenceLens, type LstmOptions, type LstmResult, PreparedRecurrent
 import type { GruWeightsSpec, LstmWeightsSpec, SimpleRnnWeightsSpec, WeightArray } from './ops/recurrent/convert.ts';
 import type { CellKind } from './ops/recurrent/layout.ts';
 import { recurrentOp } from './ops/recurrent/op.ts';
-import type { RecurrentVariant } from './ops/recurrent/variant.ts';
-import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
-import type { StridedCopyVariant } from './ops/strided-copy/dispatch.ts';
-import type { BackwardFilterVariant } from './ops/conv2d-backward-filter/op.ts';
-import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
-import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
 import type { Graph } from './graph/ir.ts';
 import { KERNEL_OPS } from './graph/ops.ts';
-import { resolveOptimizer, type OptimizerConfig } from './train/optimizers.ts';
-import { resolveLoss, resolveMetrics, type LossConfig, type MetricConfig } from './train/spec.ts';
+import { resolveOptimizer } from './train/optimizers.ts';
+import { resolveLoss, resolveMetrics } from './train/spec.ts';
 import { TrainableModel } from './train/trainable.ts';
 import { checkShape, formatShape, sizeOf } from './shape.ts';
 import { Tensor, type Storage, type TensorData, type TensorOwner } from './tensor.ts';
 import type { DType } from './tensor-spec.ts';
 
-/** What compile() takes to train: Keras's names (or configs) and defaults; the optimizer defaults to rmsprop, as Keras's does. */
-export interface TrainingOptions {
-  optimizer?: string | OptimizerConfig;
-  loss: string | LossConfig;
-  /** Metric names, or configs such as { name: 'topKCategoricalAccuracy', k: 3 }. */
-  metrics?: (string | MetricConfig)[];
-}
-
-export interface EngineOptions {
-  /** 'webgpu' (default) runs kernels on the GPU; 'cpu' runs the CPU reference through the same API. */
-  backend?: 'webgpu' | 'cpu';
-  /** A WebGPU entry point for runtimes without navigator.gpu (Node: `create([])` from the `webgpu` package). */
-  gpu?: GPU;
-  powerPreference?: GPUPowerPreference;
-  /** Force a kernel variant per op instead of the automatic choice (tests force each one). */
-  variants?: {
-    matmul?: MatmulVariant;
-    conv2d?: Conv2dVariant;
-    recurrent?: RecurrentVariant;
-    normalize?: NormalizeVariant;
-    /** Slice, Expand and Tile: 'vec4' where the innermost axis reads whole vec4s, else 'scalar'. */
-    stridedCopy?: StridedCopyVariant;
-    /** Training kernels: the conv2d filter gradient, the pooling gradient, the recurrent training forward and backward. */
-    conv2dBackwardFilter?: BackwardFilterVariant;
-    pool2dBackward?: PoolBackwardVariant;
-    recurrentTrain?: RecurrentTrainVariant;
-  };
-  /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
-  im2colMaxBytes?: number;
-  /** Debugging aid used by the tests: fill outputs with NaN before each dispatch. */
-  poisonOutputs?: boolean;
-}
-
-export interface EngineInfo {
-  backend: 'webgpu' | 'cpu';
-  adapter: AdapterSummary | null;
-  limits: Record<string, number>;
-  features: string[];
-}
-
-export interface ConvOptions {
-  /** One number for every spatial axis, or one per axis. Default 1. */
-  strides?: number | readonly number[];
-  dilations?: number | readonly number[];
-  /** 'valid' (default), 'same' (= 'same-upper'), 'same-lower', or explicit pads ([top, left, bottom, right] in 2-D, [begin, end] in 1-D). */
-  padding?: Padding;
-  groups?: number;
-  /** [Cout] */
-  bias?: Tensor;
-  activation?: Activation | ActivationKind;
-}
-
-export interface ConvTransposeOptions extends ConvOptions {
-  /** Extra rows/columns at the end of the output (one number or one per axis). Default 0. */
-  outputPadding?: number | readonly number[];
-}
-
-export interface PoolOptions {
-  /** Window size (one number or one per axis). */
-  kernel: number | readonly number[];
-  /** Default: the kernel size. */
-  strides?: number | readonly number[];
-  /** Max pooling only. Default 1. */
-  dilations?: number | readonly number[];
-  padding?: Padding;
-  ceilMode?: boolean;
-  /** Average pooling: divide by the window including padding. Default false. */
-  countIncludePad?: boolean;
-}
-
-export interface MatmulOptions {
-  transposeA?: boolean;
-  transposeB?: boolean;
-  /** Added to every output row; broadcastable to [M, N]. */
-  bias?: Tensor;
-  activation?: Activation | ActivationKind;
-}
+export type { ConvOptions, ConvTransposeOptions, EngineInfo, EngineOptions, MatmulOptions, PoolOptions, TrainingOptions } from './engine-options.ts';
 
 let nextEngineId = 1;
 
