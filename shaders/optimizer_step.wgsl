@@ -6,11 +6,15 @@
 // (keras/src/optimizers/{sgd,adam,rmsprop,adagrad}.py; clipping and weight decay:
 // base_optimizer.py). Elements are independent, so there is nothing to synchronize; zero padding
 // between parameters (zero weight, zero gradient) stays zero.
+// Elem is f32 here; the 'vec4' variant (src/ops/optimizer/op.ts) swaps in vec4<f32>, so that one
+// invocation owns 4 neighbouring elements (count then counts vec4s). The formulas are the same.
 // The host writes `step` before each step: the learning rate (schedules run on the host), the
 // step number t, and Adam's bias corrections 1 - beta1^t and 1 - beta2^t in float64 precision.
 
+alias Elem = f32;
+
 struct Params {
-  count: u32,          // elements of the flat buffers (and of each state slot)
+  count: u32,          // Elems of the flat buffers (and of each state slot)
   momentum: f32,       // sgd, rmsprop
   oneMinusBeta1: f32,  // adam: 1 - beta1, rounded once on the host (not 1 - f32(beta1))
   oneMinusBeta2: f32,
@@ -29,14 +33,15 @@ override MOMENTUM: bool = false;
 override NESTEROV: bool = false;
 override CENTERED: bool = false;
 override CLIP: bool = false;
-// Clipping by norm: g *= scales[the parameter that element i belongs to] (clip_norm_scales.wgsl).
+// Clipping by norm: g *= scales[the parameter that element i belongs to] (clip_norm_scales.wgsl);
+// scalar variant only (a vec4 could straddle two parameters).
 override CLIP_NORM: bool = false;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> weights: array<f32>;  // [count] flat parameters
-@group(0) @binding(2) var<storage, read_write> grads: array<f32>;    // [count] their gradients
-@group(0) @binding(3) var<storage, read_write> state: array<f32>;    // [slots, count]
+@group(0) @binding(1) var<storage, read_write> weights: array<Elem>;  // [count] flat parameters
+@group(0) @binding(2) var<storage, read_write> grads: array<Elem>;    // [count] their gradients
+@group(0) @binding(3) var<storage, read_write> state: array<Elem>;    // [slots, count]
 @group(0) @binding(4) var<storage, read_write> step: array<f32>;     // [lr, t, 1 - beta1^t, 1 - beta2^t]
 @group(0) @binding(5) var<storage, read_write> scales: array<f32>;   // [segments], read when CLIP_NORM
 @group(0) @binding(6) var<storage, read_write> bounds: array<i32>;   // [segments + 1]: parameter s at [bounds[s], bounds[s + 1])
@@ -58,7 +63,7 @@ fn slot(s: u32, i: u32) -> u32 {
 }
 
 // sgd.py: m = m * momentum - g * lr; w += m (nesterov: w += m * momentum - g * lr); no momentum: w -= g * lr.
-fn sgd(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+fn sgd(i: u32, w: Elem, g: Elem, lr: f32) -> Elem {
   if (!MOMENTUM) { return w - g * lr; }
   let m = state[i] * params.momentum - g * lr;
   state[i] = m;
@@ -68,10 +73,12 @@ fn sgd(i: u32, w: f32, g: f32, lr: f32) -> f32 {
 
 // adam.py: alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t); m += (g - m)(1 - beta1);
 // v += (g^2 - v)(1 - beta2); w -= m * alpha / (sqrt(v) + epsilon).
-fn adam(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+fn adam(i: u32, w: Elem, g: Elem, lr: f32) -> Elem {
   let alpha = lr * sqrt(step[3]) / step[2];
-  let m = state[i] + (g - state[i]) * params.oneMinusBeta1;
-  let v = state[slot(1u, i)] + (g * g - state[slot(1u, i)]) * params.oneMinusBeta2;
+  let m0 = state[i];
+  let v0 = state[slot(1u, i)];
+  let m = m0 + (g - m0) * params.oneMinusBeta1;
+  let v = v0 + (g * g - v0) * params.oneMinusBeta2;
   state[i] = m;
   state[slot(1u, i)] = v;
   return w - (m * alpha) / (sqrt(v) + params.epsilon);
@@ -81,7 +88,7 @@ fn adam(i: u32, w: f32, g: f32, lr: f32) -> f32 {
 // denominator is velocity - avg^2 + epsilon, else velocity + epsilon; increment = lr g / sqrt(denominator);
 // momentum: mom = momentum * mom + increment, w -= mom; else w -= increment.
 // Slots: velocity 0, then momentum (if MOMENTUM), then the average gradient (if CENTERED).
-fn rmsprop(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+fn rmsprop(i: u32, w: Elem, g: Elem, lr: f32) -> Elem {
   let velocity = params.rho * state[i] + params.oneMinusRho * g * g;
   state[i] = velocity;
   var denominator = velocity + params.epsilon;
@@ -99,7 +106,7 @@ fn rmsprop(i: u32, w: f32, g: f32, lr: f32) -> f32 {
 }
 
 // adagrad.py: accumulator += g^2; w -= lr g / sqrt(accumulator + epsilon).
-fn adagrad(i: u32, w: f32, g: f32, lr: f32) -> f32 {
+fn adagrad(i: u32, w: Elem, g: Elem, lr: f32) -> Elem {
   let accumulator = state[i] + g * g;
   state[i] = accumulator;
   return w - lr * g / sqrt(accumulator + params.epsilon);
@@ -112,9 +119,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let lr = step[0];
   var g = grads[i];
   if (CLIP_NORM) { g *= scales[segmentOf(i)]; }
-  if (CLIP) { g = clamp(g, -params.clipValue, params.clipValue); }
+  if (CLIP) { g = clamp(g, Elem(-params.clipValue), Elem(params.clipValue)); }
   let w = weights[i] - weights[i] * params.weightDecay * lr;
-  var updated: f32;
+  var updated: Elem;
   if (KIND == 0u) {
     updated = sgd(i, w, g, lr);
   } else if (KIND == 1u) {

@@ -7,6 +7,7 @@ import type { Conv2dVariant } from './ops/conv2d/op.ts';
 import type { BackwardFilterVariant } from './ops/conv2d-backward-filter/op.ts';
 import type { MatmulVariant } from './ops/matmul/op.ts';
 import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
+import type { OptimizerVariant } from './ops/optimizer/op.ts';
 import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
@@ -41,6 +42,8 @@ export interface EngineOptions {
     conv2dBackwardFilter?: BackwardFilterVariant;
     pool2dBackward?: PoolBackwardVariant;
     recurrentTrain?: RecurrentTrainVariant;
+    /** The optimizer step: 'vec4' where the count is whole vec4s and no clipping by norm, else 'scalar'. */
+    optimizer?: OptimizerVariant;
   };
   /** Cap on the im2col scratch matrix in bytes (default 64 MiB, never above the device's binding limit). */
   im2colMaxBytes?: number;

@@ -4,21 +4,40 @@
 // (the gradients) only order it after the backward pass; the kernel reads the flat 'grads'.
 // With clipNorm or globalClipNorm its first two inputs are the clipNormScales node's scales and
 // the parameter bounds it was given: each gradient is multiplied by its parameter's scale.
+// Variants: 'vec4' (one invocation per 4 elements: the same formulas over vec4s) wherever the count
+// is a multiple of 4 and no clipping by norm needs each element's parameter, else 'scalar'. A
+// training step's flat buffers are always whole vec4s (64-element alignment, src/train/params.ts).
 import optimizerStepWgsl from '../../../shaders/optimizer_step.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape } from '../../shape.ts';
-import { spreadWorkgroups, type OpDefinition } from '../op.ts';
+import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
 import { optimizerStateSlots, resolveOptimizer, type OptimizerAttrs, type OptimizerConfig } from './config.ts';
 import { optimizerStepReference } from './reference.ts';
 
 export { DEFAULT_LEARNING_RATE, initialState, optimizerStateSlots, optimizerStepValues, STEP_LAYOUT, STEP_SLOTS, stateSlotNames, type OptimizerAttrs, type OptimizerKind } from './config.ts';
 
 const SHADER = { name: 'optimizer_step.wgsl', code: optimizerStepWgsl };
+const SHADER_VEC4 = { name: 'optimizer_step.wgsl (vec4)', code: optimizerStepWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
+export const OPTIMIZER_VARIANTS = ['vec4', 'scalar'] as const;
+export type OptimizerVariant = (typeof OPTIMIZER_VARIANTS)[number];
 const KIND_CODES = { sgd: 0, adam: 1, adamw: 1, rmsprop: 2, adagrad: 3 } as const;
 const WG_SIZE = 64;
 
 /** Whether gradients are scaled by clipNormScales' output (clipNorm or globalClipNorm). */
 const scaled = (c: OptimizerConfig) => c.clipNorm !== null || c.globalClipNorm !== null;
+
+/** 'vec4' where the count is whole vec4s and no norm clipping looks up each element's parameter. */
+export function selectOptimizerVariant(where: string, c: OptimizerConfig, ctx: Pick<PlanContext, 'forcedVariants'>): OptimizerVariant {
+  const forced = ctx.forcedVariants.optimizer;
+  if (forced !== undefined && !(OPTIMIZER_VARIANTS as readonly string[]).includes(forced)) {
+    throw new WgnnError(where, `unknown optimizer variant '${forced}'; variants: ${OPTIMIZER_VARIANTS.join(', ')}`);
+  }
+  const fits = c.count % 4 === 0 && !scaled(c);
+  if (forced === 'vec4' && !fits) {
+    throw new WgnnError(where, `variant vec4 needs a parameter count that is a multiple of 4 (got ${c.count}) and no clipping by norm`);
+  }
+  return (forced as OptimizerVariant | undefined) ?? (fits ? 'vec4' : 'scalar');
+}
 
 export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
   name: 'optimizerStep',
@@ -43,6 +62,7 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
     const where = `optimizerStep ${attrs.kind}`;
     const c = resolveOptimizer(where, attrs);
     const slots = optimizerStateSlots(attrs);
+    const lanes = selectOptimizerVariant(where, c, ctx) === 'vec4' ? 4 : 1;
     const stateBytes = slots * c.count * 4;
     if (stateBytes > ctx.limits.maxStorageBufferBindingSize) {
       throw new WgnnError(where, `${slots} state slots of ${c.count} parameters need ${stateBytes} bytes in one binding, past the device's maxStorageBufferBindingSize of ${ctx.limits.maxStorageBufferBindingSize}`);
@@ -51,7 +71,7 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
       scratchBytes: [],
       dispatches: [
         {
-          shader: SHADER,
+          shader: lanes === 4 ? SHADER_VEC4 : SHADER,
           overrides: {
             KIND: KIND_CODES[c.kind],
             MOMENTUM: Number(c.momentum > 0),
@@ -62,7 +82,7 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
             WG_SIZE,
           },
           params: {
-            count: c.count,
+            count: c.count / lanes,
             momentum: c.momentum,
             oneMinusBeta1: 1 - c.beta1,
             oneMinusBeta2: 1 - c.beta2,
@@ -78,7 +98,7 @@ export const optimizerStepOp: OpDefinition<OptimizerAttrs> = {
             { external: 'params' }, { external: 'grads' }, slots ? { external: 'optimizerState' } : { unused: true }, { external: 'step' },
             ...(scaled(c) ? [{ input: 0 }, { input: 1 }] : [{ unused: true as const }, { unused: true as const }]),
           ],
-          workgroups: spreadWorkgroups(where, Math.ceil(c.count / WG_SIZE), ctx.limits),
+          workgroups: spreadWorkgroups(where, Math.ceil(c.count / lanes / WG_SIZE), ctx.limits),
         },
       ],
     };

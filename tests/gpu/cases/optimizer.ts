@@ -1,10 +1,11 @@
 // optimizerStep (shaders/optimizer_step.wgsl) and accumulate (shaders/accumulate.wgsl) on the GPU
 // vs their CPU references, run as effect ops on tensors standing in for the external buffers.
 // Every optimizer and option over flat buffers of 1, 63 (under one workgroup), 1000 and 4099
-// elements, several steps with a new learning rate and step buffer each; the buffers hold state,
+// elements (1000 with each variant forced: vec4 and scalar; the others scalar, not being whole
+// vec4s), several steps with a new learning rate and step buffer each; the buffers hold state,
 // so nothing is poisoned: instead every value must stay finite and match.
 import type { Engine, Tensor } from '../../../src/index.ts';
-import { initialState, optimizerStepOp, optimizerStepValues, type OptimizerAttrs } from '../../../src/ops/optimizer/op.ts';
+import { initialState, optimizerStepOp, optimizerStepValues, type OptimizerAttrs, type OptimizerVariant } from '../../../src/ops/optimizer/op.ts';
 import { accumulateOp } from '../../../src/ops/accumulate/op.ts';
 import { expectClose, F32, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -41,13 +42,13 @@ async function readAll(label: string, tensors: Record<string, Tensor>): Promise<
   return out;
 }
 
-function optimizerCase(label: string, options: Options, count: number): GpuCase {
-  const name = `optimizer ${label} count ${count}`;
+function optimizerCase(label: string, options: Options, count: number, variant?: OptimizerVariant): GpuCase {
+  const name = `optimizer ${label} count ${count}${variant ? ` ${variant}` : ''}`;
   const attrs: OptimizerAttrs = { ...options, count };
   return {
     name,
     async run(ctx) {
-      const engine = await ctx.engine();
+      const engine = await ctx.engine(variant && { optimizer: variant });
       const rng = new Random(seedOf(name));
       const params = rng.floats(count, -2, 2);
       const state = initialState(attrs);
@@ -121,9 +122,27 @@ const missingExternalCase: GpuCase = {
   },
 };
 
+/** Forcing vec4 over a count that is not whole vec4s fails before any work, saying why. */
+const forcedVec4MisfitCase: GpuCase = {
+  name: 'optimizer forced vec4 over 63 elements is an error',
+  async run(ctx) {
+    const engine = await ctx.engine({ optimizer: 'vec4' });
+    const [params, grads, step] = [engine.tensor([63], new Float32Array(63).fill(1)), engine.tensor([63], new Float32Array(63).fill(1)), engine.tensor([4], [0.1, 1, 1, 1])];
+    let message = '';
+    try {
+      engine.runOp('optimizerStep', [grads], { kind: 'sgd', count: 63 }, { params, grads, step });
+    } catch (error) {
+      message = String(error);
+    }
+    if (!/variant vec4 needs a parameter count that is a multiple of 4 \(got 63\)/.test(message)) throw new Error(`unexpected error: '${message}'`);
+    for (const t of [params, grads, step]) t.dispose();
+  },
+};
+
 export const optimizerCases: GpuCase[] = [
   missingExternalCase,
-  ...CONFIGS.flatMap(([label, options]) => COUNTS.map((count) => optimizerCase(label, options, count))),
+  ...CONFIGS.flatMap(([label, options]) => COUNTS.flatMap((count) => (count % 4 === 0 ? (['vec4', 'scalar'] as const).map((v) => optimizerCase(label, options, count, v)) : [optimizerCase(label, options, count)]))),
+  forcedVec4MisfitCase,
   accumulateCase([[[1], 1]]),
   accumulateCase([[[1000], 3]]),
   accumulateCase([[[3, 7], 1]]),
