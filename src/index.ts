@@ -35,3 +35,7 @@ export type { Profile, ProfileEntry } from './runtime/profile.ts';
 export { Graph } from './graph/ir.ts';
 export { loadOnnx, importOnnx, SUPPORTED_ONNX_OPS, ConstantRequired } from './onnx/import.ts';
 export type { LoadOnnxOptions } from './onnx/import.ts';
+export { loadLayersModel } from './keras/load-layers-model.ts';
+export type { LayersModelParts, LayersModelSource, LoadLayersModelOptions, ModelArtifactsLike } from './keras/load-layers-model.ts';
+export { registerKerasLayer, SUPPORTED_KERAS_LAYERS } from './keras/layers.ts';
+export type { KerasLayerContext, KerasLayerFactory } from './keras/layers.ts';

@@ -3,6 +3,8 @@
 // never imports `webgpu` or Node built-ins.
 import { createEngine, type Engine, type EngineOptions } from './engine.ts';
 import { nodeGpu } from './device/node-gpu.ts';
+import { layersModelFromShards, loadLayersModel as loadLayersModelFromSource, type LayersModelSource, type LoadLayersModelOptions } from './keras/load-layers-model.ts';
+import type { Model } from './model/model.ts';
 
 export * from './index.ts';
 export { nodeGpu, SWIFTSHADER_ICD } from './device/node-gpu.ts';
@@ -14,4 +16,19 @@ export { nodeGpu, SWIFTSHADER_ICD } from './device/node-gpu.ts';
 export async function createNodeEngine(options: EngineOptions = {}): Promise<Engine> {
   if (options.backend === 'cpu' || options.gpu) return createEngine(options);
   return createEngine({ ...options, gpu: await nodeGpu() });
+}
+
+/**
+ * loadLayersModel (see src/keras/load-layers-model.ts) that also reads a path on disk: a
+ * model.json whose shards sit beside it. URLs (http:, https:, data:) are fetched as in a page.
+ */
+export async function loadLayersModel(source: LayersModelSource, options?: LoadLayersModelOptions): Promise<Model> {
+  const isPath = (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source)) || (source instanceof URL && source.protocol === 'file:') || (typeof source === 'string' && source.startsWith('file:'));
+  if (!isPath) return loadLayersModelFromSource(source, options);
+  const { readFile } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  const path = await import('node:path');
+  const file = typeof source === 'string' && !source.startsWith('file:') ? source : fileURLToPath(source);
+  const dir = path.dirname(file);
+  return layersModelFromShards(file, await readFile(file, 'utf8'), async (p) => new Uint8Array(await readFile(path.resolve(dir, p))));
 }

@@ -4,7 +4,7 @@ import { WgnnError } from '../errors.ts';
 import { Graph } from '../graph/ir.ts';
 import { sizeOf } from '../shape.ts';
 import { GraphBuilder, SymbolicTensor, type SymbolicShape } from './builder.ts';
-import { closeBuilder, input } from './layers/core.ts';
+import { closeBuilder } from './layers/core.ts';
 import type { Layer } from './layers/layer.ts';
 import { loadWeights, saveWeights } from './weights-file.ts';
 
@@ -77,8 +77,8 @@ export interface SequentialOptions {
 /** A stack of layers, each applied to the previous one's output. */
 export function sequential(layers: Layer[], options: SequentialOptions = {}): Model {
   if (!options.inputShape) throw new WgnnError(options.name ?? 'sequential', 'needs inputShape (the input shape without the batch dim)');
-  const x = input({ shape: options.inputShape, name: options.inputName ?? 'input', dtype: options.inputDtype });
-  closeBuilder(x.builder);
+  // A builder of its own: a functional model begun with input() elsewhere stays as it was.
+  const x = new GraphBuilder().input(options.inputName ?? 'input', [null, ...options.inputShape], options.inputDtype ?? 'float32');
   let y = x;
   for (const layer of layers) y = layer.apply(y);
   return new Model(options.name ?? 'sequential', x.builder, [x], [y]);

@@ -1,7 +1,8 @@
 // Bad input to the recurrent layers and the embedding: each is a WgnnError naming the op (or the
 // layer) and the shapes or values at fault. Validation is shared by both backends.
 import { describe, expect, it } from 'vitest';
-import { createEngine, layers, WgnnError } from '../../src/index.ts';
+import { createEngine, layers, sequential, WgnnError } from '../../src/index.ts';
+import { Random } from '../harness/random.ts';
 import type { OnnxRecurrentWeights } from '../../src/ops/recurrent/convert.ts';
 import { selectRecurrentVariant } from '../../src/ops/recurrent/variant.ts';
 
@@ -62,10 +63,28 @@ describe('recurrent layers reject bad input clearly', async () => {
     expect(() => engine.embedding(table, engine.tensor([2], [0, 1]))).toThrow(/embedding: ids must be an int32 tensor, got float32/);
   });
 
-  it('bidirectional layers that Keras would build differently: returnState, and a merge other than concat without returnSequences', () => {
+  it('bidirectional layers that Keras would build differently: returnState', () => {
     const x = layers.input({ shape: [4, 3] });
     expect(() => layers.bidirectional(layers.lstm({ units: 2, returnState: true, name: 'bi' })).applyAll(x)).toThrow(/bi: returnState inside bidirectional is not supported yet/);
-    expect(() => layers.bidirectional(layers.gru({ units: 2, name: 'bi_sum' }), { mergeMode: 'sum' }).apply(x)).toThrow(/bi_sum: mergeMode 'sum' needs returnSequences/);
+  });
+
+  it("a merge other than concat without returnSequences merges the directions' last outputs, as Keras", async () => {
+    const cpu = await createEngine({ backend: 'cpu' });
+    const rng = new Random(3);
+    const x = { shape: [2, 4, 3], data: rng.floats(24) };
+    const build = (mergeMode: 'concat' | 'sum' | 'ave' | 'mul') => {
+      const m = sequential([layers.bidirectional(layers.gru({ units: 2, name: `bi_${mergeMode}` }), { mergeMode })], { inputShape: [4, 3] });
+      const w = new Random(4);
+      const shapes = m.layer(`bi_${mergeMode}`).weightShapes();
+      m.setWeights(`bi_${mergeMode}`, Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, w.floats(s.reduce((p, d) => p * d, 1))])));
+      return m;
+    };
+    const run = async (mode: 'concat' | 'sum' | 'ave' | 'mul') => Object.values(await cpu.compile(build(mode)).run([x]))[0];
+    const both = await run('concat'); // [batch, forward units | backward units]
+    const pairs = (f: (a: number, b: number) => number) => Array.from({ length: 4 }, (_, i) => f(both[Math.floor(i / 2) * 4 + (i % 2)], both[Math.floor(i / 2) * 4 + 2 + (i % 2)]));
+    expect(Array.from(await run('sum'))).toEqual(pairs((a, b) => Math.fround(a + b)));
+    expect(Array.from(await run('mul'))).toEqual(pairs((a, b) => Math.fround(a * b)));
+    Array.from(await run('ave')).forEach((v, i) => expect(v).toBeCloseTo(pairs((a, b) => (a + b) / 2)[i], 6));
   });
 });
 

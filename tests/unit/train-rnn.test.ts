@@ -90,6 +90,16 @@ describe('whole-model gradients through time', () => {
     await expectGradientsMatch(t, { data: rng.floats(3 * 3 * 2), shape: [3, 3, 2] }, rng.floats(3 * 3), 4);
   });
 
+  for (const mergeMode of ['sum', 'ave', 'mul'] as const) {
+    it(`bidirectional LSTM without returnSequences, last outputs merged by ${mergeMode} -> dense, mean squared error`, async () => {
+      const model = sequential([layers.bidirectional(layers.lstm({ units: 3 }), { mergeMode }), layers.dense({ units: 2 })], { inputShape: [4, 2] });
+      randomize(model, 31);
+      const rng = new Random(12);
+      const t = (await engine).compile(model, { optimizer: sgdZero, loss: 'mse' });
+      await expectGradientsMatch(t, { data: rng.floats(2 * 4 * 2), shape: [2, 4, 2] }, rng.floats(2 * 2));
+    });
+  }
+
   it('an LSTM returning its states (returnState): a loss on the final c reaches the weights', async () => {
     const input = layers.input({ shape: [3, 2] });
     const [, , c] = layers.lstm({ units: 2, returnState: true }).applyAll(input);

@@ -3,7 +3,7 @@
 // the layout the kernels read; setWeights converts once, at load.
 import { WgnnError } from '../../errors.ts';
 import type { ValueId } from '../../graph/ir.ts';
-import { resolveActivation, type ActivationKind, type ResolvedActivation } from '../../ops/activation/kinds.ts';
+import { resolveActivation, type Activation, type ActivationKind, type ResolvedActivation } from '../../ops/activation/kinds.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import type { GraphBuilder, SymbolicShape, SymbolicTensor } from '../builder.ts';
 
@@ -12,20 +12,26 @@ export interface Weight {
   data: Float32Array;
 }
 
-/** Keras activation names (snake_case or camelCase) to wgnn's, plus 'softmax' (its own node). */
-const KERAS_ACTIVATIONS: Record<string, ActivationKind | 'softmax'> = {
-  linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', selu: 'selu', sigmoid: 'sigmoid',
-  hard_sigmoid: 'hardSigmoid', hardSigmoid: 'hardSigmoid', tanh: 'tanh', softplus: 'softplus',
-  softsign: 'softsign', gelu: 'gelu', leaky_relu: 'leakyRelu', leakyRelu: 'leakyRelu', softmax: 'softmax',
+/**
+ * Keras activation names (snake_case or camelCase) to wgnn's, with Keras's parameters where they
+ * differ from wgnn's defaults: leaky_relu's slope is 0.2 in Keras (0.01 in ONNX); Keras 3's
+ * hard_sigmoid is relu6(x + 3) / 6, a slope of 1/6 where Keras 2's is 0.2 (the Keras loaders
+ * ask for 'hard_sigmoid_keras3' when a Keras 3 config says hard_sigmoid). 'softmax' is its own node.
+ */
+const KERAS_ACTIVATIONS: Record<string, Activation | 'softmax'> = {
+  linear: { kind: 'linear' }, relu: { kind: 'relu' }, relu6: { kind: 'relu6' }, elu: { kind: 'elu' }, selu: { kind: 'selu' }, sigmoid: { kind: 'sigmoid' },
+  hard_sigmoid: { kind: 'hardSigmoid' }, hardSigmoid: { kind: 'hardSigmoid' }, hard_sigmoid_keras3: { kind: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 },
+  tanh: { kind: 'tanh' }, softplus: { kind: 'softplus' }, softsign: { kind: 'softsign' }, gelu: { kind: 'gelu' },
+  leaky_relu: { kind: 'leakyRelu', alpha: 0.2 }, leakyRelu: { kind: 'leakyRelu', alpha: 0.2 }, softmax: 'softmax',
 };
 
 export type ActivationName = keyof typeof KERAS_ACTIVATIONS | ActivationKind;
 
 /** A fused activation, or 'softmax' (which needs a node of its own). */
 export function kerasActivation(where: string, name: string | undefined): ResolvedActivation | 'softmax' {
-  const kind = KERAS_ACTIVATIONS[name ?? 'linear'];
-  if (!kind) throw new WgnnError(where, `unknown activation '${name}'; known: ${Object.keys(KERAS_ACTIVATIONS).join(', ')}`);
-  return kind === 'softmax' ? 'softmax' : resolveActivation(where, kind);
+  const spec = Object.hasOwn(KERAS_ACTIVATIONS, name ?? 'linear') ? KERAS_ACTIVATIONS[name ?? 'linear'] : undefined;
+  if (!spec) throw new WgnnError(where, `unknown activation '${name}'; known: ${Object.keys(KERAS_ACTIVATIONS).join(', ')}`);
+  return spec === 'softmax' ? 'softmax' : resolveActivation(where, spec);
 }
 
 export abstract class Layer {

@@ -7,6 +7,7 @@ import { normalizeRecurrentActivation, type RecurrentActivation } from '../../op
 import { GATES, type CellKind } from '../../ops/recurrent/layout.ts';
 import { layerOutputSlots, type LayerMergeMode, type RecurrentLayerAttrs } from '../../ops/recurrent-layer/attrs.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
+import { LINEAR } from '../../ops/activation/kinds.ts';
 import { glorot, orthogonal, uniform } from './initializers.ts';
 import { Layer } from './layer.ts';
 
@@ -30,6 +31,8 @@ export interface RecurrentLayerOptions {
 const KERAS_TO_ONNX: Record<string, RecurrentActivation> = {
   tanh: { name: 'Tanh' }, sigmoid: { name: 'Sigmoid' }, relu: { name: 'Relu' }, linear: { name: 'Affine', alpha: 1, beta: 0 },
   hard_sigmoid: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 }, hardSigmoid: { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 },
+  // Keras 3's hard_sigmoid: relu6(x + 3) / 6 (see kerasActivation).
+  hard_sigmoid_keras3: { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 },
   softsign: { name: 'Softsign' }, softplus: { name: 'Softplus' }, elu: { name: 'Elu', alpha: 1 },
 };
 
@@ -74,7 +77,6 @@ export class RecurrentLayer extends Layer {
     const gate = normalizeRecurrentActivation(onnxActivation(name, this.options.recurrentActivation ?? 'sigmoid'), name);
     const returnSequences = this.options.returnSequences ?? false;
     const mergeMode = this.mergeMode ?? 'concat';
-    if (!returnSequences && mergeMode !== 'concat') throw new WgnnError(name, `mergeMode '${mergeMode}' needs returnSequences`);
     // Keras's Bidirectional returns each direction's states apart ([output, h_fw, c_fw, h_bw, c_bw]);
     // the fused node gives them side by side, so rather than differ from Keras, refuse for now.
     if (bidirectional && this.options.returnState) throw new WgnnError(name, 'returnState inside bidirectional is not supported yet (Keras returns the states of each direction apart); drop returnState, or read the final states from returnSequences');
@@ -96,10 +98,22 @@ export class RecurrentLayer extends Layer {
     const outputs = builder.node('recurrentLayer', name, [x, ...weights], attrs, 1 + Number(slots.c !== undefined) + Number(slots.y !== undefined));
     // Final states come as [batch, directions, units]; Keras gives [batch, units] per direction.
     const state = (t: SymbolicTensor, what: string) => builder.node('reshape', `${name}/${what}`, [t], { shape: [0, -1] })[0];
-    const output = slots.y !== undefined ? outputs[slots.y] : state(outputs[slots.h], 'last');
+    const output = slots.y !== undefined ? outputs[slots.y] : bidirectional && mergeMode !== 'concat' ? mergeLast(builder, name, outputs[slots.h], mergeMode) : state(outputs[slots.h], 'last');
     if (!this.options.returnState) return [output];
     return [output, state(outputs[slots.h], 'h'), ...(slots.c !== undefined ? [state(outputs[slots.c], 'c')] : [])];
   }
+}
+
+/**
+ * The last outputs of both directions, h [batch, 2, units], merged as Keras merges them (sum, ave,
+ * mul) into [batch, units]: products with the constant rows [1, 1], [.5, .5] or the selectors
+ * [1, 0] and [0, 1] (as the sequence merge in src/ops/recurrent-layer/expand.ts), so they train.
+ */
+function mergeLast(builder: GraphBuilder, name: string, h: SymbolicTensor, mode: LayerMergeMode): SymbolicTensor {
+  const pick = (label: string, rows: number[]) =>
+    builder.node('matmul', `${name}/${label}`, [builder.constant(`${name}/${label}_rows`, [1, 2], Float32Array.from(rows)), h], { transposeA: false, transposeB: false, activation: LINEAR })[0];
+  const merged = mode === 'mul' ? builder.node('binary', `${name}/mul`, [pick('forward', [1, 0]), pick('backward', [0, 1])], { op: 'mul' })[0] : pick(mode, mode === 'sum' ? [1, 1] : [0.5, 0.5]);
+  return builder.node('reshape', `${name}/last`, [merged], { shape: [0, -1] })[0];
 }
 
 /** Bidirectional(layer, mergeMode): the layer's cell run forward and backward in one fused node. */
