@@ -39,3 +39,5 @@ export { loadLayersModel } from './keras/load-layers-model.ts';
 export type { LayersModelParts, LayersModelSource, LoadLayersModelOptions, ModelArtifactsLike } from './keras/load-layers-model.ts';
 export { registerKerasLayer, SUPPORTED_KERAS_LAYERS } from './keras/layers.ts';
 export type { KerasLayerContext, KerasLayerFactory } from './keras/layers.ts';
+export { saveLayersModel } from './keras/save-layers-model.ts';
+export type { SavedLayersModel, SaveLayersModelOptions } from './keras/save-layers-model.ts';

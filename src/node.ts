@@ -5,6 +5,7 @@ import { createEngine, type Engine, type EngineOptions } from './engine.ts';
 import { nodeGpu } from './device/node-gpu.ts';
 import { layersModelFromShards, loadLayersModel as loadLayersModelFromSource, type LayersModelSource, type LoadLayersModelOptions } from './keras/load-layers-model.ts';
 import type { Model } from './model/model.ts';
+import { saveLayersModel, type SaveLayersModelOptions } from './keras/save-layers-model.ts';
 
 export * from './index.ts';
 export { nodeGpu, SWIFTSHADER_ICD } from './device/node-gpu.ts';
@@ -31,4 +32,16 @@ export async function loadLayersModel(source: LayersModelSource, options?: LoadL
   const file = typeof source === 'string' && !source.startsWith('file:') ? source : fileURLToPath(source);
   const dir = path.dirname(file);
   return layersModelFromShards(file, await readFile(file, 'utf8'), async (p) => new Uint8Array(await readFile(path.resolve(dir, p))));
+}
+
+/** saveLayersModel written to disk: `dir`/model.json and its weight shard beside it (tf.loadLayersModel('file://...') reads them). */
+export async function writeLayersModel(model: Model, dir: string, options?: SaveLayersModelOptions): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const saved = saveLayersModel(model, options);
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(saved.weights)) await writeFile(path.join(dir, name), bytes);
+  const file = path.join(dir, 'model.json');
+  await writeFile(file, JSON.stringify(saved.modelJson));
+  return file;
 }

@@ -56,7 +56,8 @@ export class Model {
   /** One line per layer: name, kind, output shape, number of weights. */
   summary(): string {
     const fmt = (s: SymbolicShape) => `[${s.map((d) => d ?? '?').join(', ')}]`;
-    const rows = this.builder.layers.map((l) => {
+    // A wrapped layer (inside TimeDistributed) is counted by its wrapper.
+    const rows = this.builder.layers.filter((l) => !l.wrapper).map((l) => {
       const params = Object.values(l.weightShapes()).reduce((n, s) => n + sizeOf(s), 0);
       const out = this.builder.graph.values.filter((v) => v.name === l.name);
       return [l.name!, l.className, out.length ? out[0].name : '', String(params)];

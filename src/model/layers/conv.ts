@@ -4,7 +4,7 @@ import { WgnnError } from '../../errors.ts';
 import { pairOf, type Padding } from '../../ops/conv2d/geometry.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
 import { finishActivation } from './core.ts';
-import { kerasActivation, Layer, type ActivationName, type Weight } from './layer.ts';
+import { kerasActivation, kerasActivationName, Layer, type ActivationName, type KerasLayerConfig, type Weight } from './layer.ts';
 import { glorot } from './initializers.ts';
 
 export interface ConvLayerOptions {
@@ -18,6 +18,26 @@ export interface ConvLayerOptions {
   activation?: ActivationName;
   useBias?: boolean;
   name?: string;
+}
+
+/** The fields Keras's convolution configs share, in Keras's list form. */
+function kerasConvFields(where: string, o: ConvLayerOptions | DepthwiseConvLayerOptions, rank: 1 | 2): Record<string, unknown> {
+  const list = (name: string, v: number | number[] | undefined) => {
+    const pair = pairOf(where, name, v, 1, rank);
+    return rank === 1 ? [pair[1]] : [...pair];
+  };
+  const padding = o.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') throw new WgnnError(where, `padding ${JSON.stringify(padding)} has no Keras form (Keras pads 'valid' or 'same')`);
+  return {
+    name: where,
+    kernel_size: list('kernelSize', o.kernelSize),
+    strides: list('strides', o.strides),
+    padding,
+    data_format: 'channels_last',
+    dilation_rate: list('dilationRate', o.dilationRate),
+    activation: kerasActivationName(where, o.activation),
+    use_bias: o.useBias ?? true,
+  };
 }
 
 function convAttrs(where: string, o: { strides?: number | number[]; dilationRate?: number | number[]; padding?: Padding; groups?: number }, rank: 1 | 2) {
@@ -34,6 +54,11 @@ function convAttrs(where: string, o: { strides?: number | number[]; dilationRate
 export class Conv2D extends Layer {
   constructor(private readonly options: ConvLayerOptions) {
     super(options.name, 'conv2d');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const groups = this.options.groups ?? 1;
+    return { class_name: 'Conv2D', config: { ...kerasConvFields(this.name!, this.options, 2), filters: this.options.filters, ...(groups === 1 ? {} : { groups }) } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -56,6 +81,11 @@ export class Conv2D extends Layer {
 export class Conv1D extends Layer {
   constructor(private readonly options: ConvLayerOptions) {
     super(options.name, 'conv1d');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const groups = this.options.groups ?? 1;
+    return { class_name: 'Conv1D', config: { ...kerasConvFields(this.name!, this.options, 1), filters: this.options.filters, ...(groups === 1 ? {} : { groups }) } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -94,6 +124,10 @@ export class DepthwiseConv2D extends Layer {
     super(options.name, 'depthwise_conv2d');
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'DepthwiseConv2D', config: { ...kerasConvFields(this.name!, this.options, 2), depth_multiplier: this.options.depthMultiplier ?? 1 } };
+  }
+
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     const name = this.name!;
     if (x.shape.length !== 4) throw new WgnnError(name, `input [${x.shape.map((d) => d ?? '?')}] must be [batch, H, W, C]`);
@@ -127,6 +161,12 @@ export interface ConvTransposeLayerOptions extends ConvLayerOptions {
 export class Conv2DTranspose extends Layer {
   constructor(private readonly options: ConvTransposeLayerOptions) {
     super(options.name, 'conv2d_transpose');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const op = this.options.outputPadding;
+    const outputPadding = op === undefined ? null : typeof op === 'number' ? [op, op] : [...op];
+    return { class_name: 'Conv2DTranspose', config: { ...kerasConvFields(this.name!, this.options, 2), filters: this.options.filters, output_padding: outputPadding } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {

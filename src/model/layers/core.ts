@@ -2,7 +2,7 @@
 import { WgnnError } from '../../errors.ts';
 import type { ResolvedActivation } from '../../ops/activation/kinds.ts';
 import { GraphBuilder, type SymbolicShape, type SymbolicTensor } from '../builder.ts';
-import { kerasActivation, Layer, type ActivationName } from './layer.ts';
+import { kerasActivation, kerasActivationName, Layer, type ActivationName, type KerasLayerConfig } from './layer.ts';
 import { glorot } from './initializers.ts';
 
 let openBuilder: GraphBuilder | undefined;
@@ -47,6 +47,11 @@ export class Dense extends Layer {
     super(options.name, 'dense');
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    const o = this.options;
+    return { class_name: 'Dense', config: { name: this.name, units: o.units, activation: kerasActivationName(this.name!, o.activation), use_bias: o.useBias ?? true } };
+  }
+
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     const name = this.name!;
     const inputs = this.knownLastDim(x.shape, 'input size');
@@ -68,6 +73,10 @@ export class Activation extends Layer {
     super(name, 'activation');
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Activation', config: { name: this.name, activation: kerasActivationName(this.name!, this.activation) } };
+  }
+
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     const activation = kerasActivation(this.name!, this.activation);
     if (activation === 'softmax') return [finishActivation(builder, this.name!, x, activation)];
@@ -78,6 +87,10 @@ export class Activation extends Layer {
 export class Softmax extends Layer {
   constructor(private readonly axis = -1, name?: string) {
     super(name, 'softmax');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Softmax', config: { name: this.name, axis: this.axis } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -92,6 +105,10 @@ export class Softmax extends Layer {
 export class Dropout extends Layer {
   constructor(readonly rate: number, name?: string, private readonly seed?: number) {
     super(name, 'dropout');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Dropout', config: { name: this.name, rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }) } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -109,6 +126,10 @@ export class Reshape extends Layer {
     super(name, 'reshape');
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Reshape', config: { name: this.name, target_shape: [...this.targetShape] } };
+  }
+
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     return builder.node('reshape', this.name!, [x], { shape: [0, ...this.targetShape] });
   }
@@ -118,6 +139,10 @@ export class Reshape extends Layer {
 export class Flatten extends Layer {
   constructor(name?: string) {
     super(name, 'flatten');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Flatten', config: { name: this.name } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -153,6 +178,10 @@ export class Add extends Layer {
     super(name, 'add');
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Add', config: { name: this.name } };
+  }
+
   protected call(builder: GraphBuilder, inputs: SymbolicTensor[]): SymbolicTensor[] {
     if (inputs.length < 2) throw new WgnnError(this.name!, `needs at least two inputs, got ${inputs.length}`);
     let sum = inputs[0];
@@ -166,6 +195,10 @@ export class Add extends Layer {
 export class Concatenate extends Layer {
   constructor(private readonly axis = -1, name?: string) {
     super(name, 'concatenate');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Concatenate', config: { name: this.name, axis: this.axis } };
   }
 
   protected call(builder: GraphBuilder, inputs: SymbolicTensor[]): SymbolicTensor[] {

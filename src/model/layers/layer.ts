@@ -34,6 +34,21 @@ export function kerasActivation(where: string, name: string | undefined): Resolv
   return spec === 'softmax' ? 'softmax' : resolveActivation(where, spec);
 }
 
+export interface KerasLayerConfig {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+/** A layer's activation by the name Keras and TF.js configs use; one they cannot name throws. */
+export function kerasActivationName(where: string, name: ActivationName | undefined): string {
+  const kerasNames: Record<string, string> = { hardSigmoid: 'hard_sigmoid', leakyRelu: 'leaky_relu' };
+  const n = name ?? 'linear';
+  if (n === 'hard_sigmoid_keras3') throw new WgnnError(where, "Keras 3's hard_sigmoid (slope 1/6) has no name in Keras 2 / TF.js configs, whose hard_sigmoid has slope 0.2");
+  const keras = kerasNames[n] ?? n;
+  if (!Object.hasOwn(KERAS_ACTIVATIONS, keras)) throw new WgnnError(where, `activation '${n}' has no Keras name`);
+  return keras;
+}
+
 export abstract class Layer {
   name: string | undefined;
 
@@ -69,7 +84,24 @@ export abstract class Layer {
     this.name ??= builder.uniqueLayerName(this.layerKind);
     if (builder.layers.some((l) => l.name === this.name)) throw new WgnnError(this.name, 'another layer of this model has the same name');
     builder.layers.push(this);
-    return this.call(builder, list.map((t) => builder.own(t)));
+    const outputs = this.call(builder, list.map((t) => builder.own(t)));
+    this.inboundIds = list.map((t) => t.id);
+    this.outboundIds = outputs.map((t) => t.id);
+    return outputs;
+  }
+
+  /** @internal The values the layer was applied to and returned: the model's topology, for saving it. */
+  inboundIds: ValueId[] = [];
+  outboundIds: ValueId[] = [];
+  /** @internal The wrapper (TimeDistributed) that applied this layer: it is saved inside it. */
+  wrapper: Layer | undefined;
+
+  /**
+   * The layer as Keras configs write it: {class_name, config} with snake_case fields (what
+   * saveLayersModel writes). Layers with no Keras counterpart throw, naming themselves.
+   */
+  kerasConfig(): KerasLayerConfig {
+    throw new WgnnError(this.name ?? this.layerKind, `a ${this.layerKind} layer has no Keras counterpart, so the model cannot be saved in a Keras format (exportOnnx can write it)`);
   }
 
   /** The weight names and shapes, known once the layer has been applied. */

@@ -5,7 +5,7 @@
 // statistics with the moving ones updated by Keras's momentum.
 import { WgnnError } from '../../errors.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
-import { Layer } from './layer.ts';
+import { Layer, type KerasLayerConfig } from './layer.ts';
 
 export interface BatchNormalizationOptions {
   /** Keras default 1e-3. */
@@ -20,6 +20,11 @@ export interface BatchNormalizationOptions {
 export class BatchNormalization extends Layer {
   constructor(private readonly options: BatchNormalizationOptions = {}) {
     super(options.name, 'batch_normalization');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const { epsilon = 1e-3, momentum = 0.99 } = this.options;
+    return { class_name: 'BatchNormalization', config: { name: this.name, axis: -1, momentum, epsilon, center: true, scale: true } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {

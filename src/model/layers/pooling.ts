@@ -4,7 +4,7 @@ import { WgnnError } from '../../errors.ts';
 import { pairOf, type Padding } from '../../ops/conv2d/geometry.ts';
 import type { PoolKind } from '../../ops/pool2d/op.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
-import { Layer } from './layer.ts';
+import { Layer, type KerasLayerConfig } from './layer.ts';
 
 export interface PoolLayerOptions {
   poolSize?: number | number[];
@@ -21,6 +21,19 @@ export class Pooling extends Layer {
     private readonly options: PoolLayerOptions,
   ) {
     super(options.name, `${kind === 'max' ? 'max' : 'average'}_pooling${rank}d`);
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const name = this.name!;
+    const list = (field: string, v: number | number[]) => {
+      const pair = pairOf(name, field, v, 1, this.rank);
+      return this.rank === 1 ? [pair[1]] : [...pair];
+    };
+    const padding = this.options.padding ?? 'valid';
+    if (padding !== 'valid' && padding !== 'same') throw new WgnnError(name, `padding ${JSON.stringify(padding)} has no Keras form (Keras pads 'valid' or 'same')`);
+    const poolSize = list('poolSize', this.options.poolSize ?? 2);
+    const className = `${this.kind === 'max' ? 'Max' : 'Average'}Pooling${this.rank}D`;
+    return { class_name: className, config: { name, pool_size: poolSize, strides: this.options.strides === undefined ? poolSize : list('strides', this.options.strides), padding, data_format: 'channels_last' } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -49,6 +62,10 @@ export class Pooling extends Layer {
 export class GlobalPooling2D extends Layer {
   constructor(private readonly kind: PoolKind, name?: string) {
     super(name, `global_${kind === 'max' ? 'max' : 'average'}_pooling2d`);
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: `Global${this.kind === 'max' ? 'Max' : 'Average'}Pooling2D`, config: { name: this.name, data_format: 'channels_last' } };
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {

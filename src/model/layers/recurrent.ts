@@ -9,7 +9,7 @@ import { layerOutputSlots, type LayerMergeMode, type RecurrentLayerAttrs } from 
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
 import { LINEAR } from '../../ops/activation/kinds.ts';
 import { glorot, orthogonal, uniform } from './initializers.ts';
-import { Layer } from './layer.ts';
+import { kerasActivationName, Layer, type KerasLayerConfig } from './layer.ts';
 
 export interface RecurrentLayerOptions {
   units: number;
@@ -62,6 +62,33 @@ export class RecurrentLayer extends Layer {
       if (this.cell === 'lstm' && (this.options.unitForgetBias ?? true)) bias.fill(1, U, 2 * U);
       this.defineWeight(`${prefix}bias`, twoBiases ? [2, G * U] : [G * U], bias);
     }
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    const o = this.options;
+    const className = { lstm: 'LSTM', gru: 'GRU', simpleRnn: 'SimpleRNN' }[this.cell];
+    const config: Record<string, unknown> = {
+      name: this.mergeMode === undefined ? this.name : className.toLowerCase(),
+      units: o.units,
+      activation: kerasActivationName(this.name!, (o.activation ?? 'tanh') as never),
+      use_bias: o.useBias ?? true,
+      return_sequences: o.returnSequences ?? false,
+      return_state: o.returnState ?? false,
+      go_backwards: false,
+      stateful: false,
+    };
+    if (this.cell !== 'simpleRnn') config.recurrent_activation = kerasActivationName(this.name!, (o.recurrentActivation ?? 'sigmoid') as never);
+    if (this.cell === 'gru') config.reset_after = o.resetAfter ?? true;
+    if (this.cell === 'lstm') config.unit_forget_bias = o.unitForgetBias ?? true;
+    const layer = { class_name: className, config };
+    return this.mergeMode === undefined ? layer : { class_name: 'Bidirectional', config: { name: this.name, merge_mode: this.mergeMode, layer } };
+  }
+
+  /** The weight's name as Keras writes it under this layer: a direction's under forward_<cell> / backward_<cell>. */
+  kerasWeightPath(key: string): string {
+    const [direction, weight] = key.includes('/') ? key.split('/') : [undefined, key];
+    const cell = { lstm: 'lstm', gru: 'gru', simpleRnn: 'simplernn' }[this.cell];
+    return direction ? `${direction}_${cell}/${weight}` : weight;
   }
 
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
@@ -132,6 +159,10 @@ export interface EmbeddingOptions {
 export class Embedding extends Layer {
   constructor(private readonly options: EmbeddingOptions) {
     super(options.name, 'embedding');
+  }
+
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'Embedding', config: { name: this.name, input_dim: this.options.inputDim, output_dim: this.options.outputDim } };
   }
 
   protected call(builder: GraphBuilder, [ids]: SymbolicTensor[]): SymbolicTensor[] {

@@ -3,7 +3,7 @@
 // [batch, T, ...] -> [batch*T, ...] -> layer -> [batch*T, ...out] -> [batch, T, ...out].
 import { WgnnError } from '../../errors.ts';
 import type { GraphBuilder, SymbolicTensor } from '../builder.ts';
-import { Layer } from './layer.ts';
+import { Layer, type KerasLayerConfig } from './layer.ts';
 
 export class TimeDistributed extends Layer {
   constructor(readonly layer: Layer, name?: string) {
@@ -22,6 +22,10 @@ export class TimeDistributed extends Layer {
     this.layer.setWeights(values);
   }
 
+  override kerasConfig(): KerasLayerConfig {
+    return { class_name: 'TimeDistributed', config: { name: this.name, layer: this.layer.kerasConfig() } };
+  }
+
   protected call(builder: GraphBuilder, [x]: SymbolicTensor[]): SymbolicTensor[] {
     const name = this.name!;
     const steps = x.shape[1];
@@ -30,6 +34,7 @@ export class TimeDistributed extends Layer {
     }
     const frames = builder.node('reshape', `${name}/frames`, [x], { shape: [-1, ...(x.shape.slice(2) as number[])] })[0];
     this.layer.name ??= `${name}/${builder.uniqueLayerName('layer')}`;
+    this.layer.wrapper = this;
     const y = this.layer.apply(frames);
     const rest = y.shape.slice(1);
     if (rest.some((d) => d === null)) throw new WgnnError(name, `the wrapped layer's output [${y.shape.map((d) => d ?? '?')}] needs known dims after the batch`);
