@@ -176,3 +176,14 @@ export async function saveTfjsCase(tf: Any, c: TfjsModelCase): Promise<{ model: 
   const outputs = Float32Array.from(await y.data());
   return { model, artifacts, inputs, outputs };
 }
+
+export const TFJS_FIXTURE_ROOT = 'tests/fixtures/tfjs';
+
+/** The fixture files of a saved case: model.json and weights.bin as TF.js saved them, data.json its inputs and TF.js's outputs. */
+export function fixtureFiles(saved: Awaited<ReturnType<typeof saveTfjsCase>>): Record<string, Uint8Array> {
+  const { artifacts, inputs, outputs } = saved;
+  const modelJson = { format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy, modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+  const data = { inputs: inputs.map((i) => ({ shape: i.shape, dtype: i.data instanceof Int32Array ? 'int32' : 'float32', data: Array.from(i.data) })), output: Array.from(outputs) };
+  const text = (x: unknown) => new TextEncoder().encode(`${JSON.stringify(x, null, 1)}\n`);
+  return { 'model.json': text(modelJson), 'weights.bin': new Uint8Array(artifacts.weightData), 'data.json': text(data) };
+}

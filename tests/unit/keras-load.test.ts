@@ -3,7 +3,7 @@
 // models on WebGPU in tests/gpu/cases/keras-tfjs.ts). Then the other writers' forms: Keras 3
 // configs, tf.keras weight names with a reset_after GRU, quantized weights, files on disk, and
 // every kind of bad file, each with the error a user should see.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { Dense } from '../../src/model/layers/core.ts';
 import { loadLayersModel as loadLayersModelNode } from '../../src/node.ts';
 import { expectClose, F32 } from '../harness/compare.ts';
 import { Random } from '../harness/random.ts';
-import { loadTfjs, saveTfjsCase, TFJS_MODELS } from '../harness/tfjs-models.ts';
+import { fixtureFiles, loadTfjs, saveTfjsCase, TFJS_FIXTURE_ROOT, TFJS_MODELS } from '../harness/tfjs-models.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -45,6 +45,15 @@ describe('loadLayersModel: TF.js round trips', () => {
       expectClose(`${c.name} wgnn vs TF.js`, await predict(model, inputs), outputs, F32, { seed: 0, shape: [outputs.length] });
     });
   }
+
+  it('the committed fixtures (tests/fixtures/tfjs, for the GPU cases) are what TF.js saves today', async () => {
+    for (const c of TFJS_MODELS) {
+      for (const [file, bytes] of Object.entries(fixtureFiles(saved.get(c.name)!))) {
+        const committed = new Uint8Array(await readFile(`${TFJS_FIXTURE_ROOT}/${c.name}/${file}`));
+        expect(Buffer.compare(committed, bytes), `${c.name}/${file} differs: rerun npx tsx tests/fixtures/make_tfjs_fixtures.ts`).toBe(0);
+      }
+    }
+  });
 
   it('reads model.json and shards from disk (wgnn/node), and in-memory parts by path', async () => {
     const { artifacts, inputs, outputs } = saved.get('stacked_lstm')!;

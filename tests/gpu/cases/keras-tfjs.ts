@@ -1,0 +1,39 @@
+// TF.js layers models (tests/fixtures/tfjs, saved by tfjs-layers with its own predictions; see
+// tests/fixtures/make_tfjs_fixtures.ts) loaded by loadLayersModel and run on WebGPU: each must
+// predict what TF.js predicted. The same models on the CPU reference, and the rest of the
+// loader's and saver's behaviour, are in tests/unit/keras-load.test.ts and keras-save.test.ts.
+import { loadLayersModel, saveLayersModel } from '../../../src/index.ts';
+import { expectClose, type Tolerance } from '../../harness/compare.ts';
+import manifest from '../../fixtures/tfjs/manifest.json';
+import type { GpuCase } from './case.ts';
+
+// Products of up to ~600 terms (the CNN's dense layer) in another summation order than TF.js's CPU backend.
+const TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+
+interface FixtureData {
+  inputs: { shape: number[]; dtype: 'float32' | 'int32'; data: number[] }[];
+  output: number[];
+}
+
+export const kerasTfjsCases: GpuCase[] = manifest.models.map((name) => ({
+  name: `tfjs ${name}`,
+  async run(ctx) {
+    const c = { name };
+    const dir = `tests/fixtures/tfjs/${name}`;
+    const text = async (file: string) => new TextDecoder().decode(await ctx.readFile(`${dir}/${file}`));
+    const model = await loadLayersModel({ modelJson: await text('model.json'), weights: { 'weights.bin': await ctx.readFile(`${dir}/weights.bin`) } });
+    const data = JSON.parse(await text('data.json')) as FixtureData;
+    const inputs = data.inputs.map((i) => ({ shape: i.shape, data: i.dtype === 'int32' ? Int32Array.from(i.data) : Float32Array.from(i.data) }));
+    const engine = await ctx.engine();
+    const compiled = engine.compile(model);
+    const got = Object.values(await compiled.run(inputs))[0];
+    compiled.dispose();
+    expectClose(`${c.name} on WebGPU vs TF.js`, got, data.output, TOLERANCE, { seed: 0, shape: [data.output.length] });
+    // What wgnn saves loads back and predicts the same, bit for bit, on the GPU too.
+    const saved = saveLayersModel(model);
+    const again = engine.compile(await loadLayersModel({ modelJson: saved.modelJson, weights: saved.weights }));
+    const twice = Object.values(await again.run(inputs))[0];
+    again.dispose();
+    if (twice.some((v, i) => v !== got[i])) throw new Error(`${c.name}: the saved and reloaded model predicts differently`);
+  },
+}));
