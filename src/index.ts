@@ -41,3 +41,5 @@ export { registerKerasLayer, SUPPORTED_KERAS_LAYERS } from './keras/layers.ts';
 export type { KerasLayerContext, KerasLayerFactory } from './keras/layers.ts';
 export { saveLayersModel } from './keras/save-layers-model.ts';
 export type { SavedLayersModel, SaveLayersModelOptions } from './keras/save-layers-model.ts';
+export { exportOnnx } from './onnx/export/export-onnx.ts';
+export type { ExportOnnxOptions } from './onnx/export/export-onnx.ts';

@@ -22,7 +22,8 @@ const KERAS_ACTIVATIONS: Record<string, Activation | 'softmax'> = {
   linear: { kind: 'linear' }, relu: { kind: 'relu' }, relu6: { kind: 'relu6' }, elu: { kind: 'elu' }, selu: { kind: 'selu' }, sigmoid: { kind: 'sigmoid' },
   hard_sigmoid: { kind: 'hardSigmoid' }, hardSigmoid: { kind: 'hardSigmoid' }, hard_sigmoid_keras3: { kind: 'hardSigmoid', alpha: 1 / 6, beta: 0.5 },
   tanh: { kind: 'tanh' }, softplus: { kind: 'softplus' }, softsign: { kind: 'softsign' }, gelu: { kind: 'gelu' },
-  leaky_relu: { kind: 'leakyRelu', alpha: 0.2 }, leakyRelu: { kind: 'leakyRelu', alpha: 0.2 }, softmax: 'softmax',
+  leaky_relu: { kind: 'leakyRelu', alpha: 0.2 }, leakyRelu: { kind: 'leakyRelu', alpha: 0.2 }, mish: { kind: 'mish' },
+  hard_silu: { kind: 'hardSwish' }, hard_swish: { kind: 'hardSwish' }, hardSwish: { kind: 'hardSwish' }, softmax: 'softmax',
 };
 
 export type ActivationName = keyof typeof KERAS_ACTIVATIONS | ActivationKind;
@@ -41,7 +42,7 @@ export interface KerasLayerConfig {
 
 /** A layer's activation by the name Keras and TF.js configs use; one they cannot name throws. */
 export function kerasActivationName(where: string, name: ActivationName | undefined): string {
-  const kerasNames: Record<string, string> = { hardSigmoid: 'hard_sigmoid', leakyRelu: 'leaky_relu' };
+  const kerasNames: Record<string, string> = { hardSigmoid: 'hard_sigmoid', leakyRelu: 'leaky_relu', hardSwish: 'hard_silu' };
   const n = name ?? 'linear';
   if (n === 'hard_sigmoid_keras3') throw new WgnnError(where, "Keras 3's hard_sigmoid (slope 1/6) has no name in Keras 2 / TF.js configs, whose hard_sigmoid has slope 0.2");
   const keras = kerasNames[n] ?? n;

@@ -10,8 +10,8 @@ import { describe, dimsOf, floatData, intValues, type Attributes, type ImportCon
 import type { OnnxNode, OnnxTensor } from '../model.ts';
 import { optionalInput, requireConstant, type Handler } from './handler.ts';
 
-const USES_ALPHA = new Set(['leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'affine']);
-const USES_BETA = new Set(['scaledtanh', 'hardsigmoid', 'affine']);
+export const USES_ALPHA = new Set(['leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'affine']);
+export const USES_BETA = new Set(['scaledtanh', 'hardsigmoid', 'affine']);
 
 /** activation_alpha / activation_beta go, in order, to the functions that take them (as onnxruntime does). */
 function activations(attrs: Attributes): RecurrentActivation[] | undefined {

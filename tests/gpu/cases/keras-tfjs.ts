@@ -1,8 +1,10 @@
 // TF.js layers models (tests/fixtures/tfjs, saved by tfjs-layers with its own predictions; see
 // tests/fixtures/make_tfjs_fixtures.ts) loaded by loadLayersModel and run on WebGPU: each must
 // predict what TF.js predicted. The same models on the CPU reference, and the rest of the
-// loader's and saver's behaviour, are in tests/unit/keras-load.test.ts and keras-save.test.ts.
-import { loadLayersModel, saveLayersModel } from '../../../src/index.ts';
+// loader's and saver's behaviour, are in tests/unit/keras-load.test.ts and keras-save.test.ts;
+// each model is also saved and reloaded, and exported to ONNX and imported (onnxruntime checks
+// the exports in tests/unit/onnx-export.test.ts).
+import { exportOnnx, loadLayersModel, loadOnnx, saveLayersModel } from '../../../src/index.ts';
 import { expectClose, type Tolerance } from '../../harness/compare.ts';
 import manifest from '../../fixtures/tfjs/manifest.json';
 import type { GpuCase } from './case.ts';
@@ -35,5 +37,9 @@ export const kerasTfjsCases: GpuCase[] = manifest.models.map((name) => ({
     const twice = Object.values(await again.run(inputs))[0];
     again.dispose();
     if (twice.some((v, i) => v !== got[i])) throw new Error(`${c.name}: the saved and reloaded model predicts differently`);
+    // Exported to ONNX and imported again, on the GPU: TF.js's numbers still.
+    const onnx = engine.compile(await loadOnnx(exportOnnx(model)));
+    expectClose(`${c.name} exported to ONNX, imported, on WebGPU vs TF.js`, Object.values(await onnx.run(inputs))[0], data.output, TOLERANCE, { seed: 0, shape: [data.output.length] });
+    onnx.dispose();
   },
 }));
