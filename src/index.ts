@@ -43,3 +43,5 @@ export { saveLayersModel } from './keras/save-layers-model.ts';
 export type { SavedLayersModel, SaveLayersModelOptions } from './keras/save-layers-model.ts';
 export { exportOnnx } from './onnx/export/export-onnx.ts';
 export type { ExportOnnxOptions } from './onnx/export/export-onnx.ts';
+export { loadKerasModel } from './keras/load-keras-model.ts';
+export type { KerasModelSource, LoadKerasModelOptions } from './keras/load-keras-model.ts';

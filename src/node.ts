@@ -6,6 +6,7 @@ import { nodeGpu } from './device/node-gpu.ts';
 import { layersModelFromShards, loadLayersModel as loadLayersModelFromSource, type LayersModelSource, type LoadLayersModelOptions } from './keras/load-layers-model.ts';
 import type { Model } from './model/model.ts';
 import { saveLayersModel, type SaveLayersModelOptions } from './keras/save-layers-model.ts';
+import { kerasModelFromBytes, loadKerasModel as loadKerasModelFromSource, type KerasModelSource, type LoadKerasModelOptions } from './keras/load-keras-model.ts';
 
 export * from './index.ts';
 export { nodeGpu, SWIFTSHADER_ICD } from './device/node-gpu.ts';
@@ -44,4 +45,14 @@ export async function writeLayersModel(model: Model, dir: string, options?: Save
   const file = path.join(dir, 'model.json');
   await writeFile(file, JSON.stringify(saved.modelJson));
   return file;
+}
+
+/** loadKerasModel (see src/keras/load-keras-model.ts) that also reads a .keras or .h5 file by its path. */
+export async function loadKerasModel(source: KerasModelSource, options?: LoadKerasModelOptions): Promise<Model> {
+  const isPath = (typeof source === 'string' && (!/^[a-z][a-z0-9+.-]*:/i.test(source) || source.startsWith('file:'))) || (source instanceof URL && source.protocol === 'file:');
+  if (!isPath) return loadKerasModelFromSource(source, options);
+  const { readFile } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  const file = typeof source === 'string' && !source.startsWith('file:') ? source : fileURLToPath(source as string | URL);
+  return kerasModelFromBytes(new Uint8Array(await readFile(file)));
 }

@@ -17,6 +17,8 @@ export interface PlacedLayer {
   path: string[];
   className: string;
   config: Config;
+  /** The config entry it was built from. */
+  spec: LayerSpec;
 }
 
 const INPUT_DTYPES: Record<string, DType> = { float32: 'float32', float16: 'float32', float64: 'float32', int32: 'int32', int64: 'int32', int16: 'int32', int8: 'int32', uint8: 'int32' };
@@ -57,7 +59,7 @@ function applyLayer(b: Building, spec: LayerSpec, path: string[], inputs: Symbol
   if (spec.model) return applyModel(b, spec.model, [...path, spec.name], inputs);
   const name = [...path, spec.name].join('/');
   const layer = kerasLayer(spec.className, spec.config, { name, kerasMajor });
-  b.placed.push({ layer, path: [...path, spec.name], className: spec.className, config: spec.config });
+  b.placed.push({ layer, path: [...path, spec.name], className: spec.className, config: spec.config, spec });
   return layer.applyAll(inputs.length === 1 ? inputs[0] : inputs);
 }
 

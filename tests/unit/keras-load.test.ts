@@ -1,6 +1,6 @@
 // loadLayersModel against TensorFlow.js itself: models built and saved by tfjs-layers (on its CPU
 // backend) load into wgnn and predict what TF.js predicts (wgnn's CPU reference here; the same
-// models on WebGPU in tests/gpu/cases/keras-tfjs.ts). Then the other writers' forms: Keras 3
+// models on WebGPU in tests/gpu/cases/keras.ts). Then the other writers' forms: Keras 3
 // configs, tf.keras weight names with a reset_after GRU, quantized weights, files on disk, and
 // every kind of bad file, each with the error a user should see.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';

@@ -29,7 +29,7 @@ import { optimizerCases } from './optimizer.ts';
 import { lossCases } from './loss.ts';
 import { normTrainCases } from './norm-train.ts';
 import { embeddingBackwardCases } from './embedding-backward.ts';
-import { kerasTfjsCases } from './keras-tfjs.ts';
+import { kerasCases } from './keras.ts';
 
 export const SUITES: Record<string, GpuCase[]> = {
   matmul: matmulCases,
@@ -61,5 +61,5 @@ export const SUITES: Record<string, GpuCase[]> = {
   loss: lossCases,
   normTrain: normTrainCases,
   embeddingBackward: embeddingBackwardCases,
-  kerasTfjs: kerasTfjsCases,
+  keras: kerasCases,
 };

@@ -1,10 +1,11 @@
+// Keras models from files on WebGPU, in the browser and in Node.
 // TF.js layers models (tests/fixtures/tfjs, saved by tfjs-layers with its own predictions; see
 // tests/fixtures/make_tfjs_fixtures.ts) loaded by loadLayersModel and run on WebGPU: each must
 // predict what TF.js predicted. The same models on the CPU reference, and the rest of the
 // loader's and saver's behaviour, are in tests/unit/keras-load.test.ts and keras-save.test.ts;
 // each model is also saved and reloaded, and exported to ONNX and imported (onnxruntime checks
 // the exports in tests/unit/onnx-export.test.ts).
-import { exportOnnx, loadLayersModel, loadOnnx, saveLayersModel } from '../../../src/index.ts';
+import { exportOnnx, loadKerasModel, loadLayersModel, loadOnnx, saveLayersModel } from '../../../src/index.ts';
 import { expectClose, type Tolerance } from '../../harness/compare.ts';
 import manifest from '../../fixtures/tfjs/manifest.json';
 import type { GpuCase } from './case.ts';
@@ -17,7 +18,7 @@ interface FixtureData {
   output: number[];
 }
 
-export const kerasTfjsCases: GpuCase[] = manifest.models.map((name) => ({
+const tfjsCases: GpuCase[] = manifest.models.map((name) => ({
   name: `tfjs ${name}`,
   async run(ctx) {
     const c = { name };
@@ -43,3 +44,20 @@ export const kerasTfjsCases: GpuCase[] = manifest.models.map((name) => ({
     onnx.dispose();
   },
 }));
+
+// Keras 3 .keras and legacy .h5 files (tests/fixtures/keras, written by make_keras_fixtures.py
+// with PyTorch's outputs): each must predict what PyTorch computed.
+const kerasFileCases: GpuCase[] = ['sequential_rnn.keras', 'functional_cnn.keras', 'legacy_rnn.h5'].map((file) => ({
+  name: `keras file ${file}`,
+  async run(ctx) {
+    const path = `tests/fixtures/keras/${file}`;
+    const model = await loadKerasModel(await ctx.readFile(path));
+    const data = JSON.parse(new TextDecoder().decode(await ctx.readFile(`${path}.json`))) as { inputs: { shape: number[]; data: number[] }[]; output: number[] };
+    const compiled = (await ctx.engine()).compile(model);
+    const got = Object.values(await compiled.run(data.inputs.map((i) => ({ shape: i.shape, data: Float32Array.from(i.data) }))))[0];
+    compiled.dispose();
+    expectClose(`${file} on WebGPU vs PyTorch`, got, data.output, TOLERANCE, { seed: 0, shape: [data.output.length] });
+  },
+}));
+
+export const kerasCases: GpuCase[] = [...tfjsCases, ...kerasFileCases];

@@ -1,3 +1,3 @@
 import { defineGpuSuite } from '../harness/gpu-suite.ts';
 
-defineGpuSuite('kerasTfjs');
+defineGpuSuite('keras');
