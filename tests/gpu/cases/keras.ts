@@ -61,3 +61,35 @@ const kerasFileCases: GpuCase[] = ['sequential_rnn.keras', 'functional_cnn.keras
 }));
 
 export const kerasCases: GpuCase[] = [...tfjsCases, ...kerasFileCases];
+
+/** The sources a page gives: File objects (a file input's), and in the browser a URL fetched relative to the page. */
+const sourceCase: GpuCase = {
+  name: 'keras sources: File objects and URLs',
+  async run(ctx) {
+    const dir = 'tests/fixtures/tfjs/stacked_lstm';
+    const data = JSON.parse(new TextDecoder().decode(await ctx.readFile(`${dir}/data.json`))) as FixtureData;
+    const inputs = data.inputs.map((i) => ({ shape: i.shape, data: Float32Array.from(i.data) }));
+    const engine = await ctx.engine();
+    const check = async (label: string, model: Awaited<ReturnType<typeof loadLayersModel>>, expected: number[]) => {
+      const compiled = engine.compile(model);
+      expectClose(label, Object.values(await compiled.run(inputs))[0], expected, TOLERANCE, { seed: 0, shape: [expected.length] });
+      compiled.dispose();
+    };
+    const file = async (path: string, name: string) => new File([(await ctx.readFile(path)).slice()], name);
+    const files = [await file(`${dir}/model.json`, 'model.json'), await file(`${dir}/weights.bin`, 'weights.bin')];
+    await check('from File objects', await loadLayersModel(files), data.output);
+    const keras = await file('tests/fixtures/keras/sequential_rnn.keras', 'sequential_rnn.keras');
+    const kerasData = JSON.parse(new TextDecoder().decode(await ctx.readFile('tests/fixtures/keras/sequential_rnn.keras.json'))) as FixtureData;
+    const kerasCompiled = engine.compile(await loadKerasModel(keras));
+    expectClose('.keras from a File', Object.values(await kerasCompiled.run(kerasData.inputs.map((i) => ({ shape: i.shape, data: Float32Array.from(i.data) }))))[0], kerasData.output, TOLERANCE, { seed: 0, shape: [kerasData.output.length] });
+    kerasCompiled.dispose();
+    if (typeof window !== 'undefined') {
+      await check('from a URL', await loadLayersModel(`/${dir}/model.json`), data.output);
+      const url = engine.compile(await loadKerasModel('/tests/fixtures/keras/sequential_rnn.keras'));
+      expectClose('.keras from a URL', Object.values(await url.run(kerasData.inputs.map((i) => ({ shape: i.shape, data: Float32Array.from(i.data) }))))[0], kerasData.output, TOLERANCE, { seed: 0, shape: [kerasData.output.length] });
+      url.dispose();
+    }
+  },
+};
+
+kerasCases.push(sourceCase);
