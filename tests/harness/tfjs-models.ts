@@ -96,6 +96,16 @@ export const TFJS_MODELS: TfjsModelCase[] = [
       }),
   },
   {
+    name: 'bidirectional_states',
+    inputs: [{ shape: [2, 5, 3] }],
+    build: (tf) => {
+      const x = tf.input({ shape: [5, 3], name: 'sequence' });
+      const [out, hForward, cForward, hBackward, cBackward] = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4, returnState: true, ...r }), name: 'encoder' }).apply(x);
+      const joined = tf.layers.concatenate({ name: 'states' }).apply([out, hForward, cForward, hBackward, cBackward]);
+      return tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2, name: 'out' }).apply(joined), name: 'bidirectional_states' });
+    },
+  },
+  {
     name: 'nested_models',
     inputs: [{ shape: [2, 6] }],
     build: (tf) => {

@@ -1,7 +1,7 @@
 // Bad input to the recurrent layers and the embedding: each is a WgnnError naming the op (or the
 // layer) and the shapes or values at fault. Validation is shared by both backends.
 import { describe, expect, it } from 'vitest';
-import { createEngine, layers, sequential, WgnnError } from '../../src/index.ts';
+import { createEngine, layers, model as functional, sequential, WgnnError } from '../../src/index.ts';
 import { Random } from '../harness/random.ts';
 import type { OnnxRecurrentWeights } from '../../src/ops/recurrent/convert.ts';
 import { selectRecurrentVariant } from '../../src/ops/recurrent/variant.ts';
@@ -63,9 +63,37 @@ describe('recurrent layers reject bad input clearly', async () => {
     expect(() => engine.embedding(table, engine.tensor([2], [0, 1]))).toThrow(/embedding: ids must be an int32 tensor, got float32/);
   });
 
-  it('bidirectional layers that Keras would build differently: returnState', () => {
-    const x = layers.input({ shape: [4, 3] });
-    expect(() => layers.bidirectional(layers.lstm({ units: 2, returnState: true, name: 'bi' })).applyAll(x)).toThrow(/bi: returnState inside bidirectional is not supported yet/);
+  it("a bidirectional LSTM's returnState gives each direction's h and c apart, as Keras: [output, h_fw, c_fw, h_bw, c_bw]", async () => {
+    const cpu = await createEngine({ backend: 'cpu' });
+    const rng = new Random(11);
+    const [T, I, U] = [4, 3, 2];
+    const bi = sequential([layers.bidirectional(layers.lstm({ units: U, name: 'bi_states' }))], { inputShape: [T, I] });
+    const shapes = bi.layer('bi_states').weightShapes();
+    const weights = Object.fromEntries(Object.entries(shapes).map(([k, sh]) => [k, rng.floats(sh.reduce((p, d) => p * d, 1))]));
+    bi.setWeights('bi_states', weights);
+    const x = rng.floats(2 * T * I);
+    const reversed = Float32Array.from({ length: x.length }, (_, i) => x[Math.floor(i / (T * I)) * T * I + (T - 1 - Math.floor((i % (T * I)) / I)) * I + (i % I)]);
+    // Each direction alone: an LSTM returning its states, on x and on x reversed in time.
+    const single = async (d: 'forward' | 'backward', input: Float32Array) => {
+      const seq = layers.input({ shape: [T, I] });
+      const [out, h, c] = layers.lstm({ units: U, returnState: true, name: `one_${d}` }).applyAll(seq);
+      const m = functional({ inputs: seq, outputs: [out, h, c] });
+      m.setWeights(`one_${d}`, { kernel: weights[`${d}/kernel`], recurrentKernel: weights[`${d}/recurrentKernel`], bias: weights[`${d}/bias`] });
+      return Object.values(await cpu.compile(m).run([{ shape: [2, T, I], data: input }]));
+    };
+    const seq = layers.input({ shape: [T, I] });
+    const both = layers.bidirectional(layers.lstm({ units: U, returnState: true, name: 'bi_apart' })).applyAll(seq);
+    expect(both.map((t) => t.shape)).toEqual([[null, 2 * U], [null, U], [null, U], [null, U], [null, U]]);
+    const m = functional({ inputs: seq, outputs: both });
+    m.setWeights('bi_apart', weights);
+    const [out, hF, cF, hB, cB] = Object.values(await cpu.compile(m).run([{ shape: [2, T, I], data: x }]));
+    const [, hForward, cForward] = await single('forward', x);
+    const [, hBackward, cBackward] = await single('backward', reversed);
+    expect(Array.from(hF)).toEqual(Array.from(hForward));
+    expect(Array.from(cF)).toEqual(Array.from(cForward));
+    Array.from(hB).forEach((v, i) => expect(v).toBeCloseTo(hBackward[i], 6));
+    Array.from(cB).forEach((v, i) => expect(v).toBeCloseTo(cBackward[i], 6));
+    expect(Array.from(out)).toEqual([...hF.slice(0, U), ...hB.slice(0, U), ...hF.slice(U), ...hB.slice(U)]);
   });
 
   it("a merge other than concat without returnSequences merges the directions' last outputs, as Keras", async () => {

@@ -100,6 +100,16 @@ describe('whole-model gradients through time', () => {
     });
   }
 
+  it("a bidirectional LSTM returning each direction's states: a loss on the backward c reaches the weights", async () => {
+    const input = layers.input({ shape: [3, 2] });
+    const [, , , , cBackward] = layers.bidirectional(layers.lstm({ units: 2, returnState: true })).applyAll(input);
+    const m = model({ inputs: input, outputs: layers.dense({ units: 1 }).apply(cBackward) });
+    randomize(m, 13);
+    const rng = new Random(14);
+    const t = (await engine).compile(m, { optimizer: sgdZero, loss: 'mse' });
+    await expectGradientsMatch(t, { data: rng.floats(2 * 3 * 2), shape: [2, 3, 2] }, rng.floats(2));
+  });
+
   it('an LSTM returning its states (returnState): a loss on the final c reaches the weights', async () => {
     const input = layers.input({ shape: [3, 2] });
     const [, , c] = layers.lstm({ units: 2, returnState: true }).applyAll(input);

@@ -104,9 +104,6 @@ export class RecurrentLayer extends Layer {
     const gate = normalizeRecurrentActivation(onnxActivation(name, this.options.recurrentActivation ?? 'sigmoid'), name);
     const returnSequences = this.options.returnSequences ?? false;
     const mergeMode = this.mergeMode ?? 'concat';
-    // Keras's Bidirectional returns each direction's states apart ([output, h_fw, c_fw, h_bw, c_bw]);
-    // the fused node gives them side by side, so rather than differ from Keras, refuse for now.
-    if (bidirectional && this.options.returnState) throw new WgnnError(name, 'returnState inside bidirectional is not supported yet (Keras returns the states of each direction apart); drop returnState, or read the final states from returnSequences');
     // The weights stay in Keras's layout (what training updates); the compiler converts them for
     // the inference kernels (src/ops/recurrent-layer/lower.ts).
     const ids = this.makeConstants(builder);
@@ -127,8 +124,18 @@ export class RecurrentLayer extends Layer {
     const state = (t: SymbolicTensor, what: string) => builder.node('reshape', `${name}/${what}`, [t], { shape: [0, -1] })[0];
     const output = slots.y !== undefined ? outputs[slots.y] : bidirectional && mergeMode !== 'concat' ? mergeLast(builder, name, outputs[slots.h], mergeMode) : state(outputs[slots.h], 'last');
     if (!this.options.returnState) return [output];
-    return [output, state(outputs[slots.h], 'h'), ...(slots.c !== undefined ? [state(outputs[slots.c], 'c')] : [])];
+    if (!bidirectional) return [output, state(outputs[slots.h], 'h'), ...(slots.c !== undefined ? [state(outputs[slots.c], 'c')] : [])];
+    // Keras's Bidirectional returns each direction's states apart: [output, h_fw, (c_fw,) h_bw, (c_bw)].
+    const direction = (t: SymbolicTensor, what: string, d: number) => pickDirection(builder, `${name}/${what}_${d === 0 ? 'forward' : 'backward'}`, t, d);
+    return [output, ...[0, 1].flatMap((d) => [direction(outputs[slots.h], 'h', d), ...(slots.c !== undefined ? [direction(outputs[slots.c], 'c', d)] : [])])];
   }
+}
+
+/** Direction d's [batch, units] of a final state [batch, 2, units]: a product with the row [1, 0] or [0, 1], so it trains. */
+function pickDirection(builder: GraphBuilder, name: string, state: SymbolicTensor, d: number): SymbolicTensor {
+  const rows = builder.constant(`${name}_rows`, [1, 2], Float32Array.from(d === 0 ? [1, 0] : [0, 1]));
+  const picked = builder.node('matmul', name, [rows, state], { transposeA: false, transposeB: false, activation: LINEAR })[0];
+  return builder.node('reshape', `${name}/flat`, [picked], { shape: [0, -1] })[0];
 }
 
 /**
