@@ -31,10 +31,11 @@ interface Plan {
 
 export interface StepInputs {
   mode: StepMode;
-  /** x, or the batch's row indices into the uploaded set (gather), then labels and weights as the mode takes them. */
+  /** Each model input's x, or the batch's row indices into the uploaded sets (gather), then labels and weights as the mode takes them. */
   data: TensorData[];
   batch: number;
-  sampleShape: number[];
+  /** One sample's shape, per model input. */
+  sampleShapes: number[][];
   labelSample: number[];
   gatherRows?: number;
   weighted?: boolean;
@@ -203,7 +204,7 @@ export class TrainingSession {
   }
 
   private plan(inputs: StepInputs): Promise<Plan> {
-    const key = [inputs.mode, inputs.batch, inputs.sampleShape.join('x'), inputs.labelSample.join('x'), inputs.gatherRows ?? '-', inputs.weighted ? 'w' : '-'].join('|');
+    const key = [inputs.mode, inputs.batch, inputs.sampleShapes.map((s) => s.join('x')).join(','), inputs.labelSample.join('x'), inputs.gatherRows ?? '-', inputs.weighted ? 'w' : '-'].join('|');
     let plan = this.plans.get(key);
     if (!plan) {
       plan = this.makePlan(inputs);
@@ -222,7 +223,7 @@ export class TrainingSession {
       gather: inputs.gatherRows === undefined ? undefined : { rows: inputs.gatherRows },
       weighted: inputs.weighted ?? false,
     };
-    const step = buildStepGraph(this.forward, this.layout, this.variables, spec, inputs.sampleShape, inputs.labelSample, inputs.batch);
+    const step = buildStepGraph(this.forward, this.layout, this.variables, spec, inputs.sampleShapes, inputs.labelSample, inputs.batch);
     if (!this.gpu) return { step };
     const alignment = Math.max(this.ctx.limits.minStorageBufferOffsetAlignment ?? 256, 4);
     const program = compileProgram(step.graph, step.inputShapes, this.ctx, alignment);

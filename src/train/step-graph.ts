@@ -49,14 +49,18 @@ function producerOf(graph: Graph, id: ValueId): GraphNode | undefined {
   return node && VIEW_OPS.has(node.op) ? producerOf(graph, node.inputs[0]!) : node;
 }
 
+/** The uploaded training set of model input `i` (input 0's keeps the name 'data:x'). */
+export const dataXBuffer = (i: number): string => (i === 0 ? BUFFERS.dataX : `${BUFFERS.dataX}${i}`);
+
 /**
- * `forward` is the model's graph (one input, one output); `sampleShape` the shape of one sample
- * of x (the batch dim excluded), `batch` the batch size of this step.
+ * `forward` is the model's graph (one or more inputs, one output); `sampleShapes` the shape of one
+ * sample of each input (the batch dim excluded), `batch` the batch size of this step.
  */
-export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: ParamLayout, spec: StepSpec, sampleShape: number[], labelSample: number[], batch: number): StepGraph {
-  if (forward.inputs.length !== 1 || forward.outputs.length !== 1) {
-    throw new WgnnError('compile', `training takes models of one input and one output; this one has ${forward.inputs.length} and ${forward.outputs.length}`);
+export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: ParamLayout, spec: StepSpec, sampleShapes: number[][], labelSample: number[], batch: number): StepGraph {
+  if (forward.outputs.length !== 1) {
+    throw new WgnnError('compile', `training takes models of one output; this one has ${forward.outputs.length}`);
   }
+  if (sampleShapes.length !== forward.inputs.length) throw new WgnnError('compile', `the model has ${forward.inputs.length} inputs, the step was given ${sampleShapes.length}`);
   const graph = forward.clone();
   for (const [slots, buffer] of [[layout.slots, BUFFERS.params], [variables.slots, BUFFERS.variables]] as const) {
     for (const slot of slots) {
@@ -66,21 +70,24 @@ export function buildStepGraph(forward: Graph, layout: ParamLayout, variables: P
     }
   }
   if (spec.mode === 'train') trainingModeOps(graph, variables);
-  const x = graph.inputs[0];
+  const xs = [...graph.inputs];
   const inputShapes = new Map<ValueId, number[]>();
-  const xShape = [batch, ...sampleShape];
   if (spec.gather) {
-    // The batch's rows of the uploaded training set, gathered on the GPU by index: x is no longer an input.
-    graph.inputs.splice(0, 1);
+    // The batch's rows of each uploaded input, gathered on the GPU by index: the model's inputs are
+    // no longer the step's inputs, the batch's indices are.
+    graph.inputs.splice(0, xs.length);
     const indices = graph.input('batch_indices', [batch], 'int32');
     inputShapes.set(indices, [batch]);
-    const table = graph.external(BUFFERS.dataX, [spec.gather.rows, sizeOf(sampleShape)], { buffer: BUFFERS.dataX, offset: 0 });
-    const [rows] = graph.node('embedding', 'data/x_rows', [table, indices], {});
-    graph.nodes.push({ id: graph.nodes.length, name: 'data/x', op: 'reshape', inputs: [rows], outputs: [x], attrs: { shape: xShape } });
-    graph.values[x].producer = graph.nodes.length - 1;
-    graph.nodes.unshift(...graph.nodes.splice(-2)); // before the model's nodes: the order stays topological
+    const added = graph.nodes.length;
+    xs.forEach((x, i) => {
+      const table = graph.external(dataXBuffer(i), [spec.gather!.rows, sizeOf(sampleShapes[i])], { buffer: dataXBuffer(i), offset: 0 });
+      const [rows] = graph.node('embedding', `data/x${i}_rows`, [table, indices], {});
+      graph.nodes.push({ id: graph.nodes.length, name: `data/x${i}`, op: 'reshape', inputs: [rows], outputs: [x], attrs: { shape: [batch, ...sampleShapes[i]] } });
+      graph.values[x].producer = graph.nodes.length - 1;
+    });
+    graph.nodes.unshift(...graph.nodes.splice(added)); // before the model's nodes: the order stays topological
   } else {
-    inputShapes.set(x, xShape);
+    xs.forEach((x, i) => inputShapes.set(x, [batch, ...sampleShapes[i]]));
   }
   const specs = inferShapes(graph, inputShapes);
   const b = new GradBuilder(graph, specs);

@@ -10,11 +10,12 @@ import type { GpuExecutor } from '../runtime/gpu-executor.ts';
 import { sizeOf } from '../shape.ts';
 import { History, type Callback, type Logs, type TrainingControl } from './callbacks.ts';
 import { labels, permutation, pick, rowsOf, samples, type DataInput, type Samples } from './data.ts';
+import { modelInputs, type ModelData } from './inputs.ts';
 import type { Optimizer } from './optimizers.ts';
 import type { Profile } from '../runtime/profile.ts';
 import { TrainingSession, type StepStats } from './session.ts';
 import type { Loss, Metric } from './spec.ts';
-import { BUFFERS, LOSS_SLOT } from './step-graph.ts';
+import { BUFFERS, dataXBuffer, LOSS_SLOT } from './step-graph.ts';
 
 export interface FitOptions {
   epochs?: number;
@@ -24,7 +25,7 @@ export interface FitOptions {
   seed?: number;
   /** The last fraction of the samples (before shuffling) held out for validation, as Keras does. */
   validationSplit?: number;
-  validationData?: [DataInput, DataInput];
+  validationData?: [ModelData, DataInput];
   initialEpoch?: number;
   /** Per class, the weight of its samples' loss. */
   classWeight?: Record<number, number>;
@@ -62,7 +63,8 @@ export class TrainableModel {
     return this.session.iterations;
   }
 
-  async fit(x: DataInput, y: DataInput, options: FitOptions = {}): Promise<History> {
+  /** x: the samples of the model's input, or of each input (a list in the model's input order, or by input name). */
+  async fit(x: ModelData, y: DataInput, options: FitOptions = {}): Promise<History> {
     if (this.fitting) throw new WgnnError(this.model.name, 'fit is already running on this model; await it before starting another');
     this.fitting = true;
     try {
@@ -73,25 +75,27 @@ export class TrainableModel {
   }
 
   /** Loss and metrics over (x, y), batch by batch (Keras's evaluate). */
-  async evaluate(x: DataInput, y: DataInput, options: { batchSize?: number } = {}): Promise<Logs> {
+  async evaluate(x: ModelData, y: DataInput, options: { batchSize?: number } = {}): Promise<Logs> {
     const { xs, ys } = this.data(x, y);
+    const count = ys.count;
     const batchSize = this.batchSize(options.batchSize);
     this.session.resetMetrics();
-    for (let from = 0; from < xs.count; from += batchSize) {
-      const to = Math.min(xs.count, from + batchSize);
-      await this.session.run({ mode: 'evaluate', data: [rowsOf(xs, from, to).data, rowsOf(ys, from, to).data], batch: to - from, sampleShape: xs.sampleShape, labelSample: ys.sampleShape });
+    for (let from = 0; from < count; from += batchSize) {
+      const to = Math.min(count, from + batchSize);
+      await this.session.run({ mode: 'evaluate', data: [...xs.map((s) => rowsOf(s, from, to).data), rowsOf(ys, from, to).data], batch: to - from, sampleShapes: shapesOf(xs), labelSample: ys.sampleShape });
     }
-    return this.logs(await this.session.takeMetrics(), xs.count);
+    return this.logs(await this.session.takeMetrics(), count);
   }
 
   /** The model's outputs for x, batch by batch, concatenated. */
-  async predict(x: DataInput, options: { batchSize?: number } = {}): Promise<Float32Array> {
-    const xs = samples('predict x', x, this.inputSample, this.inputDtype);
+  async predict(x: ModelData, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    const xs = this.inputs('predict x', x);
+    const count = xs[0].count;
     const batchSize = this.batchSize(options.batchSize);
     const parts: Float32Array[] = [];
-    for (let from = 0; from < xs.count; from += batchSize) {
-      const to = Math.min(xs.count, from + batchSize);
-      parts.push(await this.session.predict({ mode: 'predict', data: [rowsOf(xs, from, to).data], batch: to - from, sampleShape: xs.sampleShape, labelSample: [] }));
+    for (let from = 0; from < count; from += batchSize) {
+      const to = Math.min(count, from + batchSize);
+      parts.push(await this.session.predict({ mode: 'predict', data: xs.map((s) => rowsOf(s, from, to).data), batch: to - from, sampleShapes: shapesOf(xs), labelSample: [] }));
     }
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let offset = 0;
@@ -103,19 +107,19 @@ export class TrainableModel {
   }
 
   /** One optimizer step on one batch; returns its loss and metrics. */
-  async trainOnBatch(x: DataInput, y: DataInput): Promise<Logs> {
+  async trainOnBatch(x: ModelData, y: DataInput): Promise<Logs> {
     const { xs, ys } = this.data(x, y);
     this.session.resetMetrics();
-    await this.session.run({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
-    const logs = this.logs(await this.session.takeMetrics(), xs.count);
+    await this.session.run({ mode: 'train', data: [...xs.map((s) => s.data), ys.data], batch: ys.count, sampleShapes: shapesOf(xs), labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
+    const logs = this.logs(await this.session.takeMetrics(), ys.count);
     await this.syncWeights();
     return logs;
   }
 
   /** Per-node GPU time, FLOPs and bytes of one training step on (x, y) (the step runs: the weights move). */
-  async profileStep(x: DataInput, y: DataInput): Promise<Profile> {
+  async profileStep(x: ModelData, y: DataInput): Promise<Profile> {
     const { xs, ys } = this.data(x, y);
-    return this.session.profile({ mode: 'train', data: [xs.data, ys.data], batch: xs.count, sampleShape: xs.sampleShape, labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
+    return this.session.profile({ mode: 'train', data: [...xs.map((s) => s.data), ys.data], batch: ys.count, sampleShapes: shapesOf(xs), labelSample: ys.sampleShape }, this.optimizer.learningRate(this.session.iterations));
   }
 
   /**
@@ -123,16 +127,14 @@ export class TrainableModel {
    * as fit uploads it; nothing trains): dispatches, the arena against its lower bound, and the
    * persistent buffers.
    */
-  async stepStats(x: DataInput, y: DataInput, options: { batchSize?: number } = {}): Promise<StepStats> {
+  async stepStats(x: ModelData, y: DataInput, options: { batchSize?: number } = {}): Promise<StepStats> {
     const { xs, ys } = this.data(x, y);
-    const batch = Math.min(this.batchSize(options.batchSize), xs.count);
-    const gather = this.inputDtype === 'float32';
-    if (gather) {
-      this.session.setExternal(BUFFERS.dataX, xs.data as Float32Array);
-      this.session.setExternal(BUFFERS.dataY, ys.data as Float32Array);
-    }
-    const data = gather ? [new Int32Array(batch)] : [pick(xs, new Int32Array(batch)), pick(ys, new Int32Array(batch))];
-    return this.session.stats({ mode: 'train', data, batch, sampleShape: xs.sampleShape, labelSample: ys.sampleShape, gatherRows: gather ? xs.count : undefined });
+    const batch = Math.min(this.batchSize(options.batchSize), ys.count);
+    const gather = this.gathers;
+    if (gather) this.upload(xs, ys);
+    const first = new Int32Array(batch);
+    const data = gather ? [first] : [...xs.map((s) => pick(s, first)), pick(ys, first)];
+    return this.session.stats({ mode: 'train', data, batch, sampleShapes: shapesOf(xs), labelSample: ys.sampleShape, gatherRows: gather ? ys.count : undefined });
   }
 
   /** Copies the trained parameters into the model's layers (model.getWeights then reads them). */
@@ -155,27 +157,26 @@ export class TrainableModel {
     this.session.dispose();
   }
 
-  private async fitLoop(x: DataInput, y: DataInput, options: FitOptions): Promise<History> {
+  private async fitLoop(x: ModelData, y: DataInput, options: FitOptions): Promise<History> {
     const { xs: all, ys: allY } = this.data(x, y);
     const epochs = options.epochs ?? 1;
     const batchSize = this.batchSize(options.batchSize);
     const readEvery = options.readEvery ?? 16;
-    let [train, trainY, validation] = [all, allY, options.validationData as [DataInput, DataInput] | undefined];
+    let [train, trainY, validation] = [all, allY, options.validationData as [ModelData, DataInput] | undefined];
     const split = options.validationSplit ?? 0;
     if (!(split >= 0 && split < 1)) throw new WgnnError('fit', `validationSplit ${split} must be in [0, 1)`);
     if (split > 0 && !validation) {
-      const at = Math.floor(all.count * (1 - split));
-      if (at < 1 || at >= all.count) throw new WgnnError('fit', `validationSplit ${split} of ${all.count} samples leaves no training or no validation samples`);
-      [train, trainY] = [rowsOf(all, 0, at), rowsOf(allY, 0, at)];
-      validation = [{ data: rowsOf(all, at, all.count).data, shape: [all.count - at, ...all.sampleShape] }, { data: rowsOf(allY, at, all.count).data, shape: [all.count - at, ...allY.sampleShape] }];
+      const total = allY.count;
+      const at = Math.floor(total * (1 - split));
+      if (at < 1 || at >= total) throw new WgnnError('fit', `validationSplit ${split} of ${total} samples leaves no training or no validation samples`);
+      [train, trainY] = [all.map((s) => rowsOf(s, 0, at)), rowsOf(allY, 0, at)];
+      const held = (s: Samples) => ({ data: rowsOf(s, at, total).data, shape: [total - at, ...s.sampleShape] });
+      validation = [all.map(held), held(allY)];
     }
     const weightsOf = this.classWeights(options.classWeight, trainY);
     // The training set goes to the GPU once; each step sends only its batch's indices.
-    const gather = this.inputDtype === 'float32';
-    if (gather) {
-      this.session.setExternal(BUFFERS.dataX, train.data as Float32Array);
-      this.session.setExternal(BUFFERS.dataY, trainY.data as Float32Array);
-    }
+    const gather = this.gathers;
+    if (gather) this.upload(train, trainY);
     const callbacks = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
     const control: TrainingControl = {
       stopTraining: false,
@@ -190,16 +191,16 @@ export class TrainableModel {
     const rowsPerSample = this.outputRowsPerSample();
     for (let epoch = options.initialEpoch ?? 0; epoch < epochs && !control.stopTraining; epoch++) {
       for (const c of callbacks) await c.onEpochBegin?.(epoch, {});
-      const order = options.shuffle === false ? Int32Array.from({ length: train.count }, (_, i) => i) : permutation(train.count, seed + epoch);
+      const order = options.shuffle === false ? Int32Array.from({ length: trainY.count }, (_, i) => i) : permutation(trainY.count, seed + epoch);
       let latest: Logs = {};
       let seen = 0;
-      const steps = Math.ceil(train.count / batchSize);
+      const steps = Math.ceil(trainY.count / batchSize);
       for (let step = 0; step < steps; step++) {
-        const indices = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
+        const indices = order.subarray(step * batchSize, Math.min(trainY.count, (step + 1) * batchSize));
         const weights = weightsOf ? [Float32Array.from(indices, (i) => weightsOf[i])] : [];
-        const data = gather ? [indices, ...weights] : [pick(train, indices), pick(trainY, indices), ...weights];
+        const data = gather ? [indices, ...weights] : [...train.map((s) => pick(s, indices)), pick(trainY, indices), ...weights];
         await this.session.run(
-          { mode: 'train', data, batch: indices.length, sampleShape: train.sampleShape, labelSample: trainY.sampleShape, gatherRows: gather ? train.count : undefined, weighted: weightsOf !== undefined },
+          { mode: 'train', data, batch: indices.length, sampleShapes: shapesOf(train), labelSample: trainY.sampleShape, gatherRows: gather ? trainY.count : undefined, weighted: weightsOf !== undefined },
           this.optimizer.learningRate(this.session.iterations),
         );
         seen += indices.length;
@@ -211,7 +212,7 @@ export class TrainableModel {
         }
         for (const c of callbacks) await c.onBatchEnd?.(step, latest);
       }
-      const logs = this.logs(await this.session.takeMetrics(), train.count, rowsPerSample);
+      const logs = this.logs(await this.session.takeMetrics(), trainY.count, rowsPerSample);
       if (!Number.isFinite(logs.loss)) await this.nonFinite(epoch, logs.loss);
       if (validation) {
         for (const [name, value] of Object.entries(await this.evaluate(validation[0], validation[1], { batchSize }))) logs[`val_${name}`] = value;
@@ -251,25 +252,36 @@ export class TrainableModel {
     });
   }
 
-  private data(x: DataInput, y: DataInput): { xs: Samples; ys: Samples } {
-    const xs = samples('x', x, this.inputSample, this.inputDtype);
-    if (xs.count === 0) throw new WgnnError('x', 'holds no samples');
-    const outputSample = this.outputSample(xs);
-    return { xs, ys: labels(y, this.loss, outputSample, xs.count) };
+  private data(x: ModelData, y: DataInput): { xs: Samples[]; ys: Samples } {
+    const xs = this.inputs('x', x);
+    return { xs, ys: labels(y, this.loss, this.outputSample(xs[0]), xs[0].count) };
+  }
+
+  /** Each model input's samples, checked against the model and against each other. */
+  private inputs(where: string, x: ModelData): Samples[] {
+    const graph = this.forward;
+    const declared = graph.inputs.map((id) => ({ name: graph.values[id].name, shape: (graph.values[id].shape ?? []).slice(1), dtype: graph.values[id].dtype as 'float32' | 'int32' }));
+    const xs = modelInputs(where, x, declared.map((d) => d.name)).map((input, i) => samples(declared.length > 1 ? `${where} '${declared[i].name}'` : where, input, declared[i].shape, declared[i].dtype));
+    if (xs[0].count === 0) throw new WgnnError(where, 'holds no samples');
+    const odd = xs.findIndex((s) => s.count !== xs[0].count);
+    if (odd > 0) throw new WgnnError(where, `input '${declared[odd].name}' has ${xs[odd].count} samples and '${declared[0].name}' ${xs[0].count}; every input needs one sample per label`);
+    return xs;
+  }
+
+  /** fit gathers batches on the GPU from uploaded sets where every input is float32 (ids are sent per batch). */
+  private get gathers(): boolean {
+    return this.forward.inputs.every((id) => this.forward.values[id].dtype === 'float32');
+  }
+
+  private upload(xs: Samples[], ys: Samples): void {
+    xs.forEach((s, i) => this.session.setExternal(dataXBuffer(i), s.data as Float32Array));
+    this.session.setExternal(BUFFERS.dataY, ys.data as Float32Array);
   }
 
   private batchSize(given: number | undefined): number {
     const b = given ?? 32;
     if (!Number.isInteger(b) || b < 1) throw new WgnnError('fit', `batchSize ${b} must be an integer >= 1`);
     return b;
-  }
-
-  private get inputSample(): (number | null)[] {
-    return (this.forward.values[this.forward.inputs[0]].shape ?? []).slice(1);
-  }
-
-  private get inputDtype(): 'float32' | 'int32' {
-    return this.forward.values[this.forward.inputs[0]].dtype;
   }
 
   /** One sample's output shape (known from the model, or from an x sample). */
@@ -284,3 +296,5 @@ export class TrainableModel {
     return sizeOf(this.outputSample().slice(0, -1));
   }
 }
+
+const shapesOf = (xs: Samples[]): number[][] => xs.map((s) => s.sampleShape);

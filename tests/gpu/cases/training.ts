@@ -1,7 +1,8 @@
 // Training on the GPU: one step's gradients and updated parameters against the CPU reference
 // for every optimizer, a classifier and a non-linear binary task that must converge, and two
 // runs with the same seed that must give the same weights bit for bit (no float atomics).
-import { createEngine, layers, sequential, type Engine } from '../../../src/index.ts';
+import { createEngine, layers, model as functional, sequential, type Engine } from '../../../src/index.ts';
+import { Random } from '../../harness/random.ts';
 import { BUFFERS } from '../../../src/train/step-graph.ts';
 import type { OptimizerConfig } from '../../../src/train/optimizers.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
@@ -30,7 +31,39 @@ function stepCase(optimizer: OptimizerConfig): GpuCase {
   };
 }
 
+/**
+ * A model of two inputs (both float: fit gathers each from its own uploaded set on the GPU; or
+ * ids and floats: sent per batch): the parameters after an epoch against the CPU reference's.
+ */
+function twoInputCase(ids: boolean): GpuCase {
+  const name = `training a model of two inputs (${ids ? 'ids and floats, sent per batch' : 'two float sets, gathered on the GPU'}) matches the CPU reference`;
+  return {
+    name,
+    async run(ctx) {
+      const rng = new Random(41);
+      const n = 24;
+      const first = ids ? { data: Int32Array.from({ length: n * 4 }, () => rng.int(0, 6)), shape: [n, 4] } : { data: rng.floats(n * 4), shape: [n, 4] };
+      const second = { data: rng.floats(n * 3), shape: [n, 3] };
+      const y = Float32Array.from({ length: n }, (_, i) => i % 3);
+      const results: Float32Array[] = [];
+      for (const engine of [await ctx.engine(), await createEngine({ backend: 'cpu' })] as Engine[]) {
+        const a = layers.input({ shape: [4], name: 'a', dtype: ids ? 'int32' : 'float32' });
+        const b = layers.input({ shape: [3], name: 'b' });
+        const left = ids ? layers.flatten().apply(layers.embedding({ inputDim: 7, outputDim: 2 }).apply(a)) : layers.dense({ units: 5, activation: 'tanh' }).apply(a);
+        const out = layers.dense({ units: 3, activation: 'softmax' }).apply(layers.concatenate().apply([left, layers.dense({ units: 4, activation: 'relu' }).apply(b)]));
+        const t = engine.compile(functional({ inputs: [a, b], outputs: out }), { optimizer: { name: 'adam', learningRate: 0.01 }, loss: 'sparseCategoricalCrossentropy' });
+        await t.fit([first, second], y, { epochs: 1, batchSize: 8, shuffle: true, seed: 5 });
+        results.push(await t.trainingSession.readExternal(BUFFERS.params));
+        t.dispose();
+      }
+      expectClose(`${name}: parameters after 3 steps`, results[0], results[1], reduction(24), { seed: 41, shape: [results[0].length] });
+    },
+  };
+}
+
 export const trainingCases: GpuCase[] = [
+  twoInputCase(false),
+  twoInputCase(true),
   ...([
     { name: 'sgd', learningRate: 0.1 },
     { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
