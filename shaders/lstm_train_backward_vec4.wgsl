@@ -1,6 +1,7 @@
 // LSTM backward through time, vec4 form (the 'vec4' variants of recurrentTrain; units a multiple
 // of 4): the math of lstm_train_backward.wgsl, with every load a vec4. An invocation takes a quad
-// of units (j, j + 1, j + 2, j + 3), then a quad of R's rows (k ... k + 3): dh(t-1)[k] = sum over
+// of units (j, j + 1, j + 2, j + 3), then a quad of R's rows (k ... k + 3; four quads with
+// K_QUADS = 4, see gather4): dh(t-1)[k] = sum over
 // q of dP[q] R[k, q], R in its own layout [H, D*4*H], whose rows are contiguous in q, so one step
 // of the q loop loads 4 values of dP per entry and a 4 x 4 block of R (4 loads) for 16 multiply-
 // adds per entry. The scalar kernel loads one R^T value and one dP value per entry for each
@@ -25,6 +26,9 @@ struct Params {
 
 override WG_SIZE: u32 = 64u;
 override BATCH_TILE: u32 = 1u;  // batch entries per workgroup (at most MAX_TILE): each load of R serves them all
+// Quads of R's rows one invocation sums in the product dh(t-1) = dP R^T: 4 (where H / 4 is a
+// multiple of 4) shares each load of dP among 16 rows instead of 4 (see gather4).
+override K_QUADS: u32 = 1u;
 override ACT_F: u32 = 2u;  // activation codes (trainActivate)
 override ACT_G: u32 = 1u;
 override ACT_H: u32 = 1u;
@@ -108,6 +112,38 @@ fn gather(rows: array<u32, MAX_TILE>, r0: u32, stride: u32, n: u32) -> array<vec
   return array<vec4<f32>, MAX_TILE>(s0, s1, s2, s3, s4, s5, s6, s7);
 }
 
+// gather for four quads of rows at once (r0: the first quad's first row; the others 4 rows apart):
+// for each entry, the sums of the quads as the columns of a mat4x4. Per step of q it loads 16
+// vec4s of R and one of dP per entry for 64 multiply-adds per entry, where gather loads 4 and one
+// for 16: the ratio of the forward kernel's loop.
+fn gather4(rows: array<u32, MAX_TILE>, r0: u32, stride: u32, n: u32) -> array<mat4x4<f32>, MAX_TILE> {
+  var s0 = mat4x4<f32>(); var s1 = s0; var s2 = s0; var s3 = s0; var s4 = s0; var s5 = s0; var s6 = s0; var s7 = s0;
+  for (var q = 0u; q < n; q++) {
+    let r = r0 + q;
+    let b0 = mat4x4<f32>(weights[r], weights[r + stride], weights[r + 2u * stride], weights[r + 3u * stride]);
+    let r1 = r + 4u * stride;
+    let b1 = mat4x4<f32>(weights[r1], weights[r1 + stride], weights[r1 + 2u * stride], weights[r1 + 3u * stride]);
+    let r2 = r1 + 4u * stride;
+    let b2 = mat4x4<f32>(weights[r2], weights[r2 + stride], weights[r2 + 2u * stride], weights[r2 + 3u * stride]);
+    let r3 = r2 + 4u * stride;
+    let b3 = mat4x4<f32>(weights[r3], weights[r3 + stride], weights[r3 + 2u * stride], weights[r3 + 3u * stride]);
+    var v = dP[rows[0] + q];
+    s0 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+    if (BATCH_TILE > 1u) { v = dP[rows[1] + q]; s1 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3); }
+    if (BATCH_TILE > 2u) {
+      v = dP[rows[2] + q]; s2 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+      v = dP[rows[3] + q]; s3 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+    }
+    if (BATCH_TILE > 4u) {
+      v = dP[rows[4] + q]; s4 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+      v = dP[rows[5] + q]; s5 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+      v = dP[rows[6] + q]; s6 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+      v = dP[rows[7] + q]; s7 += mat4x4<f32>(v * b0, v * b1, v * b2, v * b3);
+    }
+  }
+  return array<mat4x4<f32>, MAX_TILE>(s0, s1, s2, s3, s4, s5, s6, s7);
+}
+
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let d = wid.y;
@@ -156,9 +192,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     // Entries past the batch read the last one's row and write nothing.
     var rows: array<u32, MAX_TILE>;
     for (var e = 0u; e < BATCH_TILE; e++) { rows[e] = ((first + min(e, count - 1u)) * params.T + t) * cols4 + d * 4u * H4; }
-    for (var k = lid; k < H4; k += WG_SIZE) {
-      let sum = gather(rows, 4u * k * cols4 + d * 4u * H4, cols4, 4u * H4);
-      for (var e = 0u; e < count; e++) { dh[((first + e) * params.D + d) * H4 + k] = sum[e]; }
+    if (K_QUADS == 4u) {
+      for (var kq = lid; kq < H4 / 4u; kq += WG_SIZE) {
+        let k = 4u * kq;
+        let sum = gather4(rows, 4u * k * cols4 + d * 4u * H4, cols4, 4u * H4);
+        for (var e = 0u; e < count; e++) {
+          let at = ((first + e) * params.D + d) * H4 + k;
+          dh[at] = sum[e][0];
+          dh[at + 1u] = sum[e][1];
+          dh[at + 2u] = sum[e][2];
+          dh[at + 3u] = sum[e][3];
+        }
+      }
+    } else {
+      for (var k = lid; k < H4; k += WG_SIZE) {
+        let sum = gather(rows, 4u * k * cols4 + d * 4u * H4, cols4, 4u * H4);
+        for (var e = 0u; e < count; e++) { dh[((first + e) * params.D + d) * H4 + k] = sum[e]; }
+      }
     }
   }
 }

@@ -83,6 +83,8 @@ export const recurrentBackwardOp: OpDefinition<RecurrentTrainAttrs> = {
     } else {
       bindings = [dY, dHN, r, saved, dP, dh];
     }
+    // The vec4 LSTM sums four quads of R's rows per invocation where the quads come in fours.
+    if (launch.vec4 && attrs.cell === 'lstm') overrides.K_QUADS = (H / 4) % 4 === 0 ? 4 : 1;
     const dispatches = launch.ranges.map(([stepBegin, stepEnd]): Dispatch => ({
       shader: launch.vec4 ? VEC4[attrs.cell]! : SHADERS[attrs.cell],
       overrides: { ...overrides, WG_SIZE: launch.workgroupSize, BATCH_TILE: launch.batchTile },

@@ -4,7 +4,8 @@
 // forced (the whole sequence in one dispatch; one dispatch per step; the vec4 kernels both ways,
 // on the LSTMs and GRUs whose units are a multiple of 4), batch tiles of 1,
 // 2, 4 and 8 entries with a partial last tile (B 5, 9, 17), with and without initial states, each
-// gradient input alone and together, units 1 to 70 and 260 (more units than invocations: each
+// gradient input alone and together, units 1 to 70 and 260 (16 and 48: the LSTM's vec4 backward
+// then sums four quads of rows per invocation; 260: more units than invocations, each
 // takes several), T 1 to 20, and the non-default activations. The backward runs on the
 // reference's saved values, so each kernel is checked on its own; outputs are poisoned. Then whole
 // models: fit steps of stacked LSTM, bidirectional GRU and simple RNN layers against the CPU
@@ -94,6 +95,9 @@ const CASES: TrainCase[] = [
   { cell: 'lstm', D: 1, B: 17, T: 6, H: 12, grads: ['dCN'], activations: [act('HardSigmoid'), act('Softsign'), act('Elu')] },
   { cell: 'lstm', D: 1, B: 3, T: 20, H: 68, grads: ['dY'] },
   { cell: 'lstm', D: 2, B: 2, T: 2, H: 260, initial: true },
+  // Units a multiple of 16: the vec4 backward sums four quads of R's rows per invocation.
+  { cell: 'lstm', D: 2, B: 9, T: 3, H: 16, grads: ['dHN', 'dCN'] },
+  { cell: 'lstm', D: 1, B: 17, T: 4, H: 48, initial: true },
   { cell: 'gru', D: 1, B: 3, T: 5, H: 6, initial: true },
   { cell: 'gru', D: 2, B: 2, T: 3, H: 3, grads: ['dY'] },
   { cell: 'gru', D: 1, B: 9, T: 4, H: 3, initial: true },
