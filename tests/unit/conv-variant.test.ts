@@ -28,15 +28,17 @@ describe('conv2d variant selection', () => {
     expect(choose([1, 8, 8, 16], [1, 1, 16, 32])).toBe('pointwise');
   });
 
-  it('implicit-vec4 where channels per group are whole vec4s, else im2col where its GEMM reads vec4s (padded rows from 64 output channels) and a patch row fits the cap, else implicit', () => {
+  it('implicit-vec4 where channels per group are whole vec4s, else im2col where its GEMM reads vec4s (padded rows from 64 output channels) and a patch row fits the cap, else implicit-vec4-out for one group with output channels in vec4s, else implicit', () => {
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64])).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 64], [1, 1, 64, 64], { strides: [2, 2] })).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 64], [3, 3, 16, 16], { groups: 4 })).toBe('implicit-vec4');
     expect(choose([1, 8, 8, 2], [2, 2, 2, 8])).toBe('im2col'); // 2 input channels, patch 8
-    expect(choose([1, 8, 8, 2], [2, 2, 2, 8], { im2colMaxBytes: 16 })).toBe('implicit'); // row of 32 bytes
+    expect(choose([1, 8, 8, 2], [2, 2, 2, 8], { im2colMaxBytes: 16 })).toBe('implicit-vec4-out'); // row of 32 bytes
     expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2] })).toBe('im2col'); // patch 147, rows padded to 148
-    expect(choose([1, 8, 8, 3], [3, 3, 3, 32])).toBe('implicit'); // patch 27: padded rows pay from 64 output channels
-    expect(choose([1, 8, 8, 3], [3, 3, 3, 64], { im2colMaxBytes: 64 })).toBe('implicit'); // padded row of 112 bytes
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 32])).toBe('implicit-vec4-out'); // patch 27: padded rows pay from 64 output channels
+    expect(choose([1, 8, 8, 1], [3, 3, 1, 32])).toBe('implicit-vec4-out'); // the Keras tutorial's first layer
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 64], { im2colMaxBytes: 64 })).toBe('implicit-vec4-out'); // padded row of 112 bytes
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 30])).toBe('implicit'); // 30 output channels
     expect(choose([1, 8, 8, 64], [3, 3, 64, 30])).toBe('implicit'); // 30 output channels
     expect(choose([1, 8, 8, 64], [3, 3, 32, 4], { groups: 2 })).toBe('implicit'); // 2 output channels per group
   });
@@ -55,6 +57,7 @@ describe('conv2d variant selection', () => {
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'direct' })).toBe('direct');
     expect(choose([1, 8, 8, 16], [3, 3, 1, 16], { groups: 16, forced: 'direct' })).toBe('direct');
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'im2col' })).toBe('im2col');
+    expect(() => choose([1, 8, 8, 6], [3, 3, 6, 6], { forced: 'implicit-vec4-out' })).toThrow(/variant implicit-vec4-out needs one group and output channels that are a multiple of 4; got weights \[3, 3, 6, 6\], groups 1/);
     expect(() => choose([1, 8, 8, 6], [3, 3, 6, 8], { forced: 'implicit-vec4' })).toThrow(/variant implicit-vec4 needs input and output channels per group that are multiples of 4; got input \[1, 8, 8, 6\], weights \[3, 3, 6, 8\], groups 1; use the implicit variant/);
   });
 

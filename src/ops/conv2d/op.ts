@@ -19,6 +19,7 @@ import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
 import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
 import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
 import implicitVec4QuadWgsl from '../../../shaders/conv2d_implicit_vec4_quad.wgsl?raw';
+import implicitVec4OutWgsl from '../../../shaders/conv2d_implicit_vec4_out.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -29,7 +30,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4', 'implicit', 'depthwise', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4', 'implicit-vec4-out', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -48,6 +49,7 @@ const SHADERS = {
   implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
   'implicit-vec4': { name: 'conv2d_implicit_vec4.wgsl', code: implicitVec4Wgsl },
   'implicit-vec4-quad': { name: 'conv2d_implicit_vec4_quad.wgsl', code: implicitVec4QuadWgsl },
+  'implicit-vec4-out': { name: 'conv2d_implicit_vec4_out.wgsl', code: implicitVec4OutWgsl },
   depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
 };
@@ -100,6 +102,9 @@ const isPointwise = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.strides[0
 /** What the vec4 implicit GEMM runs: channels per group in and out whole vec4s. */
 export const isImplicitVec4 = (g: ConvGeometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 
+/** What implicit-vec4-out runs: one group and output channels in whole vec4s (input channels read one at a time: stems). */
+export const isVec4Out = (g: ConvGeometry) => g.groups === 1 && g.Cout % 4 === 0;
+
 /** What the depthwise kernel runs: one input and one output channel per group, whole vec4s of channels. */
 const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.groups > 1 && g.Cin % 4 === 0;
 
@@ -109,7 +114,8 @@ const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.
  * read the input as it is go to `pointwise`; channels per group in and out multiples of 4 to
  * `implicit-vec4-quad` (or `implicit-vec4` on devices without quad operations); the rest to
  * `im2col` where its GEMM reads vec4s (patch rows padded to them from 64 output channels per
- * group) and a patch row fits the scratch cap, else to `implicit`.
+ * group) and a patch row fits the scratch cap; stems of one group with output channels in whole
+ * vec4s to `implicit-vec4-out`; else to `implicit`.
  * The rule and its measurements are in bench/NOTES.md.
  */
 export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
@@ -124,6 +130,9 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
         'conv2d',
         `variant ${forced} needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
       );
+    }
+    if (forced === 'implicit-vec4-out' && !isVec4Out(g)) {
+      throw new WgnnError('conv2d', `variant implicit-vec4-out needs one group and output channels that are a multiple of 4; got weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`);
     }
     if (forced === 'implicit-vec4-quad' && !ctx.quadOps) {
       throw new WgnnError('conv2d', "variant implicit-vec4-quad needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4");
@@ -143,7 +152,8 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
   const padded = im2colRowLength(g) > patchLength(g);
   const worthIt = !padded || g.CoutG >= PADDED_IM2COL_MIN_CHANNELS;
-  return rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR)) ? 'im2col' : 'implicit';
+  if (rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR))) return 'im2col';
+  return isVec4Out(g) ? 'implicit-vec4-out' : 'implicit';
 }
 
 /**
@@ -341,6 +351,15 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
     if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
     const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
+    if (variant === 'implicit-vec4-out') {
+      // 4 pixels x 8 channels an invocation, a 2 x 32 workgroup.
+      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 8 / 2), Math.ceil(g.N * g.OH * g.OW / 4 / 32), 1];
+      if (workgroups.some((w) => w > ctx.limits.maxComputeWorkgroupsPerDimension)) throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
+      return {
+        scratchBytes: [],
+        dispatches: [{ shader: SHADERS[variant], overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 2, WG_Y: 32 }, params: { M: g.N * g.OH * g.OW, CoutG: g.CoutG, ...common }, bindings, workgroups }],
+      };
+    }
     if (variant !== 'direct') {
       return { scratchBytes: [], dispatches: [implicitDispatch(variant, g, out, !!bias, act, common, bindings, ctx)] };
     }

@@ -109,6 +109,8 @@ const HAND_PICKED: ConvConfig[] = [
   { ...base, batch: 3, H: 5, W: 3, Cin: 6, Cout: 4, kernel: [1, 1], groups: 2 }, // grouped pointwise
   { ...base, H: 9, W: 7, Cin: 5, Cout: 10, kernel: [3, 3], padding: 'same', groups: 5, activation: 'relu6' }, // depthwise x2
   { ...base, batch: 3, H: 28, W: 28, Cin: 1, Cout: 32, kernel: [3, 3], activation: 'relu' }, // Keras tutorial first layer
+  { ...base, batch: 2, H: 9, W: 7, Cin: 3, Cout: 12, kernel: [3, 3], padding: 'same', activation: 'relu' }, // RGB stem: 3 vec4s of outputs, the last block half full
+  { ...base, H: 6, W: 5, Cin: 2, Cout: 24, kernel: [2, 2], strides: [2, 1], bias: false }, // 6 vec4s of outputs, no bias
   { ...base, H: 11, W: 13, Cin: 17, Cout: 19, kernel: [3, 3], padding: [1, 0, 2, 1], activation: 'gelu' },
   // Channels per group a multiple of 4: im2col copies 4 channels per invocation, and its GEMM and
   // the automatic choice go vec4.
@@ -175,7 +177,10 @@ const CHUNKED: [ConvConfig, number][] = [
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
-  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (!v.startsWith('implicit-vec4') || isImplicitVec4(c)));
+  // implicit-vec4-out (input channels one at a time, outputs as vec4s) is forced where it is meant
+  // to run, on convolutions of one group whose input channels are not whole vec4s (stems).
+  const vec4Out = c.groups === 1 && c.Cout % 4 === 0 && c.Cin % 4 !== 0;
+  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (v === 'implicit-vec4-out' ? vec4Out : !v.startsWith('implicit-vec4') || isImplicitVec4(c)));
 }
 
 function conv1dCase(length: number, Cin: number, Cout: number, kernel: number, stride: number, dilation: number, padding: Padding, groups: number): GpuCase {
