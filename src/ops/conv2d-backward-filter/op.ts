@@ -1,12 +1,14 @@
 // conv2dBackwardFilter: the gradient of conv2d's weights, dw [KH, KW, Cin/groups, Cout], from the
 // forward input x [N, H, W, Cin] and the output gradient dy [N, OH, OW, Cout] (NHWC). Per group it
 // is one GEMM, patches^T x dy, with K = N*OH*OW; every dw element is owned by one invocation (a
-// gather: no atomics, the same inputs give the same bits). Four kernels, each forcible
+// gather: no atomics, the same inputs give the same bits). Five kernels, each forcible
 // (variants.conv2dBackwardFilter), chosen by selectBackwardFilterVariant:
 //   vec4       channels per group in and out multiples of 4: 16x8 register blocks, vec4 loads
 //              (shaders/conv2d_backward_filter_vec4.wgsl)
 //   vec4-quad  the same sharing x loads within quads, where the device has quad operations
 //              (shaders/conv2d_backward_filter_vec4_quad.wgsl)
+//   vec4-out   one group, output channels in vec4s, input channels read one at a time: stems
+//              (shaders/conv2d_backward_filter_vec4_out.wgsl)
 //   depthwise  groups = Cin = Cout (multiplier 1), channels a multiple of 4: 4 taps x 4 channels
 //              per invocation (shaders/conv2d_backward_filter_depthwise.wgsl)
 //   scalar     any shape: 4x4 blocks, scalar loads (shaders/conv2d_backward_filter.wgsl)
@@ -15,6 +17,7 @@
 // (n, oh) are split into chunks whose partial dw are summed in order by a reduce pass (split-K).
 import vec4Wgsl from '../../../shaders/conv2d_backward_filter_vec4.wgsl?raw';
 import vec4QuadWgsl from '../../../shaders/conv2d_backward_filter_vec4_quad.wgsl?raw';
+import vec4OutWgsl from '../../../shaders/conv2d_backward_filter_vec4_out.wgsl?raw';
 import scalarWgsl from '../../../shaders/conv2d_backward_filter.wgsl?raw';
 import depthwiseWgsl from '../../../shaders/conv2d_backward_filter_depthwise.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
@@ -24,7 +27,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { reduceOp } from '../reduce/op.ts';
 import { conv2dBackwardFilterReference } from './reference.ts';
 
-export const BACKWARD_FILTER_VARIANTS = ['vec4-quad', 'vec4', 'depthwise', 'scalar'] as const;
+export const BACKWARD_FILTER_VARIANTS = ['vec4-quad', 'vec4', 'vec4-out', 'depthwise', 'scalar'] as const;
 export type BackwardFilterVariant = (typeof BACKWARD_FILTER_VARIANTS)[number];
 
 export interface Conv2dBackwardFilterAttrs {
@@ -40,12 +43,13 @@ export interface Conv2dBackwardFilterAttrs {
 const SHADERS = {
   vec4: { name: 'conv2d_backward_filter_vec4.wgsl', code: vec4Wgsl },
   'vec4-quad': { name: 'conv2d_backward_filter_vec4_quad.wgsl', code: vec4QuadWgsl },
+  'vec4-out': { name: 'conv2d_backward_filter_vec4_out.wgsl', code: vec4OutWgsl },
   depthwise: { name: 'conv2d_backward_filter_depthwise.wgsl', code: depthwiseWgsl },
   scalar: { name: 'conv2d_backward_filter.wgsl', code: scalarWgsl },
 };
 
 /** Rows x columns of dw each invocation owns, per variant (the depthwise rows are taps, columns channels). */
-const TILES = { vec4: [16, 8], 'vec4-quad': [16, 8], depthwise: [4, 4], scalar: [4, 4] } as const;
+const TILES = { vec4: [16, 8], 'vec4-quad': [16, 8], 'vec4-out': [4, 8], depthwise: [4, 4], scalar: [4, 4] } as const;
 const WG_SIZE = 32;
 /**
  * vec4-quad's workgroups hold blocks of one group and split only (its loop bounds must be uniform
@@ -90,10 +94,14 @@ const QUAD_MIN_CHANNELS = 64;
 
 const isVec4 = (g: Geometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 const isDepthwiseVec4 = (g: Geometry) => g.CinG === 1 && g.CoutG === 1 && g.groups % 4 === 0;
+/** What vec4-out runs: one group, output channels in whole vec4s (input channels read one at a time: stems). */
+const isVec4Out = (g: Geometry) => g.groups === 1 && g.Cout % 4 === 0;
 
 /**
  * Pure choice of kernel: where the channels allow vec4 loads, vec4-quad from 64 output channels per
- * group on devices with quad operations, else vec4; then depthwise; else scalar. Measured (Node,
+ * group on devices with quad operations, else vec4; then depthwise; then vec4-out for one group with
+ * output channels in vec4s (stems: x [64,32,32,3] -> 16 55-68 ms scalar, 39-41 vec4-out; x
+ * [32,28,28,1] -> 32 26-46 scalar, 12-29 vec4-out); else scalar. Measured (Node,
  * SwiftShader, medians of 15; this machine's timings vary by ~20% run to run): x [32,26,26,32] -> 64
  * vec4-quad 178-193 ms, vec4 217-249, scalar 484-535 (the forward conv: implicit-vec4 240,
  * implicit-vec4-quad 156-158); x [32,14,14,64] -> 128 vec4-quad 165-185, vec4 260; below 64 channels
@@ -104,7 +112,8 @@ export function selectBackwardFilterVariant(g: Geometry, ctx: PlanContext): Back
   const forced = ctx.forcedVariants.conv2dBackwardFilter;
   if (forced === undefined) {
     if (isVec4(g)) return ctx.quadOps && g.CoutG >= QUAD_MIN_CHANNELS ? 'vec4-quad' : 'vec4';
-    return isDepthwiseVec4(g) ? 'depthwise' : 'scalar';
+    if (isDepthwiseVec4(g)) return 'depthwise';
+    return isVec4Out(g) ? 'vec4-out' : 'scalar';
   }
   if (!(BACKWARD_FILTER_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError('conv2dBackwardFilter', `unknown variant '${forced}'; variants: ${BACKWARD_FILTER_VARIANTS.join(', ')}`);
@@ -114,6 +123,9 @@ export function selectBackwardFilterVariant(g: Geometry, ctx: PlanContext): Back
   }
   if (forced === 'vec4-quad' && !ctx.quadOps) {
     throw new WgnnError('conv2dBackwardFilter', "variant vec4-quad needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use vec4");
+  }
+  if (forced === 'vec4-out' && !isVec4Out(g)) {
+    throw new WgnnError('conv2dBackwardFilter', `variant vec4-out needs one group and output channels that are a multiple of 4; got ${g.Cin} -> ${g.Cout} channels in ${g.groups} groups; use scalar`);
   }
   if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
     throw new WgnnError('conv2dBackwardFilter', `variant depthwise needs groups == input channels == output channels, a multiple of 4; got ${g.Cin} -> ${g.Cout} channels in ${g.groups} groups; use scalar`);
