@@ -169,11 +169,14 @@ describe('pool2dBackward: variant choice', () => {
   const ctx = (forced?: string) => ({ limits: {} as never, forcedVariants: forced ? { pool2dBackward: forced } : {} });
   it('takes 4 channels per invocation where C % 4 == 0, else one', () => {
     expect(selectPoolBackwardVariant(32, ctx())).toBe('vec4');
+    expect(selectPoolBackwardVariant(32, ctx(), true)).toBe('tiled'); // windows that tile the input
+    expect(selectPoolBackwardVariant(32, ctx('vec4'), true)).toBe('vec4');
+    expect(() => selectPoolBackwardVariant(32, ctx('tiled'), false)).toThrow(/variant tiled needs windows that tile the input/);
     expect(selectPoolBackwardVariant(13, ctx())).toBe('scalar');
     expect(selectPoolBackwardVariant(32, ctx('scalar'))).toBe('scalar');
   });
   it('rejects an unknown variant and vec4 on channels it cannot split', () => {
-    expect(() => selectPoolBackwardVariant(8, ctx('wide'))).toThrow(/unknown variant 'wide'; variants: scalar, vec4/);
+    expect(() => selectPoolBackwardVariant(8, ctx('wide'))).toThrow(/unknown variant 'wide'; variants: scalar, vec4, tiled/);
     expect(() => selectPoolBackwardVariant(6, ctx('vec4'))).toThrow(/multiple of 4, got 6/);
   });
 });

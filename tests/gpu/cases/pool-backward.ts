@@ -1,9 +1,10 @@
-// pool2dBackward (shaders/pool2d_argmax.wgsl + pool2d_backward.wgsl) on the GPU vs its CPU
-// reference: sizes not multiples of 4, kernels 2/3/5x1, strides 1-3 (overlapping and gapped
-// windows), dilation 2, valid/same/explicit padding, ceil mode, count_include_pad both ways, 1-D,
-// global pooling, N 1 and 3, channels 1/3/4/8/13, both gather variants (scalar, and vec4 where
-// C % 4 == 0). Max pooling also runs on inputs drawn from five values, so most windows hold
-// ties that the kernel must break as the reference does.
+// pool2dBackward (shaders/pool2d_argmax.wgsl + pool2d_backward.wgsl, or pool2d_backward_tiled.wgsl)
+// on the GPU vs its CPU reference: sizes not multiples of 4, kernels 2/3/5x1, strides 1-3
+// (overlapping and gapped windows), dilation 2, valid/same/explicit padding, ceil mode,
+// count_include_pad both ways, 1-D, global pooling, N 1 and 3, channels 1/3/4/8/12/13, every
+// variant (scalar; vec4 where C % 4 == 0; tiled where the windows also tile the input, with and
+// without a remainder row and column). Max pooling also runs on inputs drawn from five values, so
+// most windows hold ties that the kernel must break as the reference does.
 import type { EngineOptions } from '../../../src/index.ts';
 import { pool2dBackwardOp, type PoolBackwardVariant } from '../../../src/ops/pool2d/backward.ts';
 import { pool2dOp, type Pool2dAttrs } from '../../../src/ops/pool2d/op.ts';
@@ -50,6 +51,10 @@ const CONFIGS: Config[] = [
   { shape: [3, 5, 6, 1], attrs: { ...base, kernel: [3, 3], strides: [2, 2], padding: 'same-lower' } },
   { shape: [3, 8, 7, 4], attrs: { ...base, kernel: [3, 2], strides: [2, 1], dilations: [2, 1], padding: [2, 1, 1, 0], ceilMode: true } },
   { shape: [1, 1, 10, 3], attrs: { ...base, kernel: [1, 3], strides: [1, 2], padding: [0, 1, 0, 1], ceilMode: true } }, // 1-D
+  // Windows that tile the input (the tiled variant): a remainder row and column, exact tiling, a remainder column.
+  { shape: [3, 7, 9, 8], attrs: base },
+  { shape: [1, 9, 8, 4], attrs: { ...base, kernel: [3, 2], strides: [3, 2] } },
+  { shape: [2, 6, 7, 12], attrs: { ...base, kernel: [1, 3], strides: [1, 3] } },
   { shape: [1, 7, 5, 13], attrs: { ...base, kernel: undefined, strides: [1, 1] } }, // global
   { shape: [3, 4, 4, 8], attrs: { ...base, kernel: undefined, strides: [1, 1] } },
   { shape: [1, 1, 1, 3], attrs: { ...base, kernel: undefined, strides: [1, 1] } },
@@ -58,8 +63,11 @@ const CONFIGS: Config[] = [
 /** Whether a config has windows that reach into padding or past the input, where the divisor depends on count_include_pad. */
 const padded = (c: Config) => c.attrs.ceilMode || (c.attrs.padding !== 'valid' && c.attrs.kernel !== undefined);
 
-/** Every variant the channel count allows: vec4 needs C % 4 == 0. */
-const variants = (c: Config): PoolBackwardVariant[] => (c.shape[3] % 4 === 0 ? ['scalar', 'vec4'] : ['scalar']);
+/** Whether the windows tile the input: kernel == stride, no dilation, no padding, no ceil mode. */
+const tiles = (c: Config) => c.attrs.kernel !== undefined && c.attrs.kernel.join() === c.attrs.strides.join() && c.attrs.dilations.every((d) => d === 1) && c.attrs.padding === 'valid' && !c.attrs.ceilMode;
+
+/** Every variant the config allows: vec4 needs C % 4 == 0, tiled also windows that tile the input. */
+const variants = (c: Config): PoolBackwardVariant[] => (c.shape[3] % 4 !== 0 ? ['scalar'] : tiles(c) ? ['scalar', 'vec4', 'tiled'] : ['scalar', 'vec4']);
 
 export const poolBackwardCases: GpuCase[] = CONFIGS.flatMap((c) =>
   variants(c).flatMap((variant) => [
