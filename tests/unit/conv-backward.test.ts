@@ -116,12 +116,14 @@ describe('conv2dBackwardFilter op', () => {
     expect(() => conv2dBackwardFilterOp.infer('dw', [spec([1, 2, 8, 6]), spec([1, 0, 6, 4])], attrs)).toThrow(/has no output \(0x6\)/);
   });
 
-  it('chooses vec4, depthwise or scalar by the channels, and refuses a forced variant that does not fit', () => {
+  it('chooses vec4, depthwise, vec4-out or scalar by the channels, and refuses a forced variant that does not fit', () => {
     const variantOf = (x: number[], dy: number[], a = attrs, forced?: string) =>
       conv2dBackwardFilterOp.plan([spec(x), spec(dy)], [spec([1])], a, { ...CTX, forcedVariants: { conv2dBackwardFilter: forced } }).dispatches[0].shader.name;
     expect(variantOf([1, 8, 8, 8], [1, 6, 6, 12])).toBe('conv2d_backward_filter_vec4.wgsl');
     expect(variantOf([1, 8, 8, 8], [1, 6, 6, 8], { ...attrs, groups: 8 })).toBe('conv2d_backward_filter_depthwise.wgsl');
-    expect(variantOf([1, 8, 8, 3], [1, 6, 6, 8])).toBe('conv2d_backward_filter.wgsl');
+    expect(variantOf([1, 8, 8, 3], [1, 6, 6, 8])).toBe('conv2d_backward_filter_vec4_out.wgsl'); // a stem: outputs in vec4s
+    expect(variantOf([1, 8, 8, 3], [1, 6, 6, 6])).toBe('conv2d_backward_filter.wgsl'); // 6 output channels
+    expect(() => variantOf([1, 8, 8, 3], [1, 6, 6, 6], attrs, 'vec4-out')).toThrow(/variant vec4-out needs one group and output channels that are a multiple of 4; got 3 -> 6 channels in 1 groups/);
     expect(variantOf([1, 8, 8, 8], [1, 6, 6, 12], attrs, 'scalar')).toBe('conv2d_backward_filter.wgsl');
     expect(() => variantOf([1, 8, 8, 3], [1, 6, 6, 8], attrs, 'vec4')).toThrow(/variant vec4 needs .* multiples of 4; got 3 and 8/);
     expect(() => variantOf([1, 8, 8, 8], [1, 6, 6, 8], attrs, 'depthwise')).toThrow(/variant depthwise needs groups == input channels/);
