@@ -20,17 +20,22 @@ export async function createNodeEngine(options: EngineOptions = {}): Promise<Eng
   return createEngine({ ...options, gpu: await nodeGpu() });
 }
 
+/** The file a source names on disk (a path, or a file: URL), or undefined for anything else (http:, data:, bytes, parts). */
+async function localFile(source: unknown): Promise<string | undefined> {
+  const fileUrl = (typeof source === 'string' && source.startsWith('file:')) || (source instanceof URL && source.protocol === 'file:');
+  if (fileUrl) return (await import('node:url')).fileURLToPath(source as string | URL);
+  return typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source) ? source : undefined;
+}
+
 /**
  * loadLayersModel (see src/keras/load-layers-model.ts) that also reads a path on disk: a
  * model.json whose shards sit beside it. URLs (http:, https:, data:) are fetched as in a page.
  */
 export async function loadLayersModel(source: LayersModelSource, options?: LoadLayersModelOptions): Promise<Model> {
-  const isPath = (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source)) || (source instanceof URL && source.protocol === 'file:') || (typeof source === 'string' && source.startsWith('file:'));
-  if (!isPath) return loadLayersModelFromSource(source, options);
+  const file = await localFile(source);
+  if (file === undefined) return loadLayersModelFromSource(source, options);
   const { readFile } = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
   const path = await import('node:path');
-  const file = typeof source === 'string' && !source.startsWith('file:') ? source : fileURLToPath(source);
   const dir = path.dirname(file);
   return layersModelFromShards(file, await readFile(file, 'utf8'), async (p) => new Uint8Array(await readFile(path.resolve(dir, p))));
 }
@@ -49,10 +54,8 @@ export async function writeLayersModel(model: Model, dir: string, options?: Save
 
 /** loadKerasModel (see src/keras/load-keras-model.ts) that also reads a .keras or .h5 file by its path. */
 export async function loadKerasModel(source: KerasModelSource, options?: LoadKerasModelOptions): Promise<Model> {
-  const isPath = (typeof source === 'string' && (!/^[a-z][a-z0-9+.-]*:/i.test(source) || source.startsWith('file:'))) || (source instanceof URL && source.protocol === 'file:');
-  if (!isPath) return loadKerasModelFromSource(source, options);
+  const file = await localFile(source);
+  if (file === undefined) return loadKerasModelFromSource(source, options);
   const { readFile } = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
-  const file = typeof source === 'string' && !source.startsWith('file:') ? source : fileURLToPath(source as string | URL);
   return kerasModelFromBytes(new Uint8Array(await readFile(file)));
 }

@@ -7,21 +7,11 @@
 // the one naming more of the layer's path (its enclosing models) wins; a tie is an error.
 import { WgnnError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
-import type { PlacedLayer } from './build.ts';
+import { absentKeys, placedName, type PlacedLayer } from './build.ts';
+import { kerasWeightName } from './topology.ts';
 import type { NamedWeight } from './weights-manifest.ts';
 
-const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const parts = (name: string) => name.replace(/:\d+$/, '').split('/');
-
-/** Weights a layer may lack in the file because its config turned them off. */
-function optionalKeys(p: PlacedLayer): Set<string> {
-  const optional = new Set<string>();
-  if (p.className === 'BatchNormalization') {
-    if (p.config.scale === false) optional.add('gamma');
-    if (p.config.center === false) optional.add('beta');
-  }
-  return optional;
-}
 
 export function assignWeights(placed: PlacedLayer[], weights: NamedWeight[]): void {
   const split = weights.map((w) => ({ weight: w, parts: parts(w.name) }));
@@ -29,12 +19,12 @@ export function assignWeights(placed: PlacedLayer[], weights: NamedWeight[]): vo
   for (const p of placed) {
     const own = p.path[p.path.length - 1];
     const shapes = p.layer.weightShapes();
-    const optional = optionalKeys(p);
+    const optional = absentKeys(p);
     const values: Record<string, Float32Array> = {};
     for (const [key, shape] of Object.entries(shapes)) {
       const keyParts = key.split('/');
       const direction = keyParts.length > 1 ? keyParts[0] : undefined;
-      const kerasName = snakeCase(keyParts[keyParts.length - 1]);
+      const kerasName = kerasWeightName(keyParts[keyParts.length - 1]);
       const candidates = split.filter(
         (w) =>
           !used.has(w.weight) &&
@@ -42,7 +32,7 @@ export function assignWeights(placed: PlacedLayer[], weights: NamedWeight[]): vo
           w.parts.slice(0, -1).includes(own) &&
           (direction === undefined || w.parts.some((part) => part === direction || part.startsWith(`${direction}_`))),
       );
-      const where = `layer '${p.path.join('/')}' (${p.className})`;
+      const where = placedName(p);
       if (candidates.length === 0) {
         if (optional.has(key)) continue;
         const names = weights.map((w) => w.name);

@@ -9,17 +9,28 @@ import type { Layer } from '../model/layers/layer.ts';
 import { Model } from '../model/model.ts';
 import type { DType } from '../tensor-spec.ts';
 import { kerasLayer } from './layers.ts';
-import { readDtype, readShape, type Config, type LayerSpec, type ModelSpec, type TensorRef } from './topology.ts';
+import { readDtype, readShape, type LayerSpec, type ModelSpec, type TensorRef } from './topology.ts';
 
 export interface PlacedLayer {
   layer: Layer;
   /** Keras names from the outermost nested model down to the layer's own. */
   path: string[];
-  className: string;
-  config: Config;
   /** The config entry it was built from. */
   spec: LayerSpec;
 }
+
+/** The layer's weight keys a file may lack because its config turned them off (BatchNormalization without scale or center). */
+export function absentKeys(p: PlacedLayer): Set<string> {
+  const absent = new Set<string>();
+  if (p.spec.className === 'BatchNormalization') {
+    if (p.spec.config.scale === false) absent.add('gamma');
+    if (p.spec.config.center === false) absent.add('beta');
+  }
+  return absent;
+}
+
+/** The layer as errors name it. */
+export const placedName = (p: PlacedLayer): string => `layer '${p.path.join('/')}' (${p.spec.className})`;
 
 const INPUT_DTYPES: Record<string, DType> = { float32: 'float32', float16: 'float32', float64: 'float32', int32: 'int32', int64: 'int32', int16: 'int32', int8: 'int32', uint8: 'int32' };
 
@@ -59,7 +70,7 @@ function applyLayer(b: Building, spec: LayerSpec, path: string[], inputs: Symbol
   if (spec.model) return applyModel(b, spec.model, [...path, spec.name], inputs);
   const name = [...path, spec.name].join('/');
   const layer = kerasLayer(spec.className, spec.config, { name, kerasMajor });
-  b.placed.push({ layer, path: [...path, spec.name], className: spec.className, config: spec.config, spec });
+  b.placed.push({ layer, path: [...path, spec.name], spec });
   return layer.applyAll(inputs.length === 1 ? inputs[0] : inputs);
 }
 

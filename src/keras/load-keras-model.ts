@@ -14,7 +14,7 @@ import type { Model } from '../model/model.ts';
 import { RecurrentLayer } from '../model/layers/recurrent.ts';
 import { TimeDistributed } from '../model/layers/wrappers.ts';
 import { assignWeights } from './assign-weights.ts';
-import { buildModel, type PlacedLayer } from './build.ts';
+import { absentKeys, buildModel, placedName, type PlacedLayer } from './build.ts';
 import { openH5, readLegacyH5, readVars } from './keras-weights-h5.ts';
 import { savingPaths } from './saving-paths.ts';
 import { isObject, kerasMajorVersion, readModelConfig } from './topology.ts';
@@ -54,11 +54,8 @@ function unzipKeras(bytes: Uint8Array, unzipSync: typeof import('fflate').unzipS
 
 /** The keys of `layer` that a Keras 3 group path holds, in Keras's variable order. */
 function varGroups(p: PlacedLayer, path: string): [string, string[]][] {
-  const keys = Object.keys(p.layer.weightShapes()).filter((k) => {
-    // BatchNormalization without scale or center has no gamma or beta variable.
-    if (p.className !== 'BatchNormalization') return true;
-    return !((k === 'gamma' && p.config.scale === false) || (k === 'beta' && p.config.center === false));
-  });
+  const absent = absentKeys(p);
+  const keys = Object.keys(p.layer.weightShapes()).filter((k) => !absent.has(k));
   if (p.layer instanceof RecurrentLayer && p.layer.mergeMode !== undefined) {
     return (['forward', 'backward'] as const).map((d) => [`${path}/${d}_layer/cell/vars`, keys.filter((k) => k.startsWith(`${d}/`))]);
   }
@@ -73,7 +70,7 @@ function assignByPaths(file: Group, placed: PlacedLayer[], paths: Map<unknown, s
     if (path === undefined) continue;
     const values: Record<string, Float32Array> = {};
     const shapes = p.layer.weightShapes();
-    const where = `layer '${p.path.join('/')}' (${p.className})`;
+    const where = placedName(p);
     for (const [group, keys] of varGroups(p, path)) {
       const vars = readVars(file, group);
       if (vars.length !== keys.length) {

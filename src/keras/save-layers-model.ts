@@ -8,6 +8,8 @@ import { WgnnError } from '../errors.ts';
 import type { ValueId } from '../graph/ir.ts';
 import type { Layer } from '../model/layers/layer.ts';
 import { RecurrentLayer } from '../model/layers/recurrent.ts';
+import { TimeDistributed } from '../model/layers/wrappers.ts';
+import { kerasWeightName } from './topology.ts';
 import type { Model } from '../model/model.ts';
 
 export interface SavedLayersModel {
@@ -22,7 +24,6 @@ export interface SaveLayersModelOptions {
   weightsPath?: string;
 }
 
-const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Keras 3 refuses '/' in layer names (wgnn names a nested model's layers "<model>/<layer>"). */
 const kerasName = (name: string) => name.replaceAll('/', '_');
 
@@ -37,9 +38,9 @@ function renamed(c: { class_name: string; config: Record<string, unknown> }): { 
 
 /** A weight key of `layer` (kernel, recurrentKernel, forward/kernel) as TF.js names it under the layer. */
 function weightPath(layer: Layer, key: string): string {
-  const owner = layer instanceof RecurrentLayer ? layer : (layer as Layer & { layer?: Layer }).layer;
-  if (owner instanceof RecurrentLayer) return owner.kerasWeightPath(key).split('/').map(snakeCase).join('/');
-  return snakeCase(key);
+  const owner = layer instanceof TimeDistributed ? layer.layer : layer;
+  if (owner instanceof RecurrentLayer) return owner.kerasWeightPath(key).split('/').map(kerasWeightName).join('/');
+  return kerasWeightName(key);
 }
 
 export function saveLayersModel(model: Model, options: SaveLayersModelOptions = {}): SavedLayersModel {

@@ -46,6 +46,9 @@ const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
 export const isObject = (x: unknown): x is Config => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/** A wgnn weight key as Keras names the weight: recurrentKernel -> recurrent_kernel. */
+export const kerasWeightName = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /** The Keras major version from a topology's keras_version ("2.15.0", "3.4.1", "tfjs-layers 4.22.0"). */
 export function kerasMajorVersion(topology: Config): number {
   const version = typeof topology.keras_version === 'string' ? topology.keras_version : '';

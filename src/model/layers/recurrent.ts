@@ -131,23 +131,24 @@ export class RecurrentLayer extends Layer {
   }
 }
 
-/** Direction d's [batch, units] of a final state [batch, 2, units]: a product with the row [1, 0] or [0, 1], so it trains. */
-function pickDirection(builder: GraphBuilder, name: string, state: SymbolicTensor, d: number): SymbolicTensor {
-  const rows = builder.constant(`${name}_rows`, [1, 2], Float32Array.from(d === 0 ? [1, 0] : [0, 1]));
-  const picked = builder.node('matmul', name, [rows, state], { transposeA: false, transposeB: false, activation: LINEAR })[0];
-  return builder.node('reshape', `${name}/flat`, [picked], { shape: [0, -1] })[0];
+/**
+ * rows[0] * forward + rows[1] * backward of a final state [batch, 2, units], as [batch, units]: a
+ * product with a constant [1, 2] row (as the sequence merge in src/ops/recurrent-layer/expand.ts),
+ * so it trains. [1, 0] and [0, 1] pick a direction; [1, 1] and [.5, .5] sum and average them.
+ */
+function combineDirections(builder: GraphBuilder, name: string, state: SymbolicTensor, rows: [number, number]): SymbolicTensor {
+  const weights = builder.constant(`${name}_rows`, [1, 2], Float32Array.from(rows));
+  const combined = builder.node('matmul', name, [weights, state], { transposeA: false, transposeB: false, activation: LINEAR })[0];
+  return builder.node('reshape', `${name}/flat`, [combined], { shape: [0, -1] })[0];
 }
 
-/**
- * The last outputs of both directions, h [batch, 2, units], merged as Keras merges them (sum, ave,
- * mul) into [batch, units]: products with the constant rows [1, 1], [.5, .5] or the selectors
- * [1, 0] and [0, 1] (as the sequence merge in src/ops/recurrent-layer/expand.ts), so they train.
- */
+/** Direction d's [batch, units] of a final state [batch, 2, units]. */
+const pickDirection = (builder: GraphBuilder, name: string, state: SymbolicTensor, d: number) => combineDirections(builder, name, state, d === 0 ? [1, 0] : [0, 1]);
+
+/** The last outputs of both directions, h [batch, 2, units], merged as Keras merges them (sum, ave, mul) into [batch, units]. */
 function mergeLast(builder: GraphBuilder, name: string, h: SymbolicTensor, mode: LayerMergeMode): SymbolicTensor {
-  const pick = (label: string, rows: number[]) =>
-    builder.node('matmul', `${name}/${label}`, [builder.constant(`${name}/${label}_rows`, [1, 2], Float32Array.from(rows)), h], { transposeA: false, transposeB: false, activation: LINEAR })[0];
-  const merged = mode === 'mul' ? builder.node('binary', `${name}/mul`, [pick('forward', [1, 0]), pick('backward', [0, 1])], { op: 'mul' })[0] : pick(mode, mode === 'sum' ? [1, 1] : [0.5, 0.5]);
-  return builder.node('reshape', `${name}/last`, [merged], { shape: [0, -1] })[0];
+  if (mode !== 'mul') return combineDirections(builder, `${name}/${mode}`, h, mode === 'sum' ? [1, 1] : [0.5, 0.5]);
+  return builder.node('binary', `${name}/mul`, [pickDirection(builder, `${name}/forward`, h, 0), pickDirection(builder, `${name}/backward`, h, 1)], { op: 'mul' })[0];
 }
 
 /** Bidirectional(layer, mergeMode): the layer's cell run forward and backward in one fused node. */
