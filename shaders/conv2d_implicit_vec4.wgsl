@@ -36,9 +36,6 @@ override ACTIVATION: u32 = 0u;
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 4u;
 
-const TILE_M = 16u;
-const TILE_N = 8u;
-
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<vec4<f32>>;    // [N, H, W, Cin / 4]
 @group(0) @binding(2) var<storage, read_write> w: array<vec4<f32>>;    // [KH, KW, CinG, Cout / 4]
@@ -149,6 +146,8 @@ fn store(c: mat4x4<f32>, g: u32, m0: u32, n0: u32) {
 
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  const TILE_M = 16u;  // output pixels of this invocation
+  const TILE_N = 8u;   // output channels of this invocation
   let m0 = gid.y * TILE_M;
   let n0 = gid.x * TILE_N;
   let g = gid.z;

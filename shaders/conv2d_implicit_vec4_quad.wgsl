@@ -37,9 +37,6 @@ override ACTIVATION: u32 = 0u;
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 4u;
 
-const TILE_M = 16u;
-const TILE_N = 8u;
-
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> x: array<vec4<f32>>;    // [N, H, W, Cin / 4]
 @group(0) @binding(2) var<storage, read_write> w: array<vec4<f32>>;    // [KH, KW, CinG, Cout / 4]
@@ -151,6 +148,8 @@ fn store(c: mat4x4<f32>, g: u32, m0: u32, n0: u32) {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u32,
         @builtin(subgroup_size) subgroupSize: u32, @builtin(subgroup_invocation_id) lane: u32) {
+  const TILE_M = 16u;  // output pixels of a quad (4 of them loaded by each invocation)
+  const TILE_N = 8u;   // output channels of this invocation
   // This invocation's block: quad mates take consecutive blocks of one block row (WG_X % 4 == 0).
   let slot = subgroup * subgroupSize + lane;
   let m0 = (wg.y * WG_Y + slot / WG_X) * TILE_M;

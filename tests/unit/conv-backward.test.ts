@@ -129,11 +129,15 @@ describe('conv2dBackwardFilter op', () => {
     expect(() => variantOf([1, 8, 8, 8], [1, 6, 6, 8], attrs, 'depthwise')).toThrow(/variant depthwise needs groups == input channels/);
     expect(() => variantOf([1, 8, 8, 8], [1, 6, 6, 8], attrs, 'fast')).toThrow(/unknown variant 'fast'/);
     expect(() => variantOf([1, 8, 8, 8], [1, 6, 6, 8], attrs, 'vec4-quad')).toThrow(/variant vec4-quad needs the device feature 'subgroups'/);
-    // With quad operations: vec4-quad from 64 output channels per group.
+    // With quad operations: vec4-quad where its quads fill (32 channels per group), or from 64.
     const withQuads = (x: number[], dy: number[]) => conv2dBackwardFilterOp.plan([spec(x), spec(dy)], [spec([1])], attrs, { ...CTX, quadOps: true }).dispatches[0];
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 64]).shader.name).toBe('conv2d_backward_filter_vec4_quad.wgsl');
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 64]).workgroups).toEqual([Math.ceil((5 * 8) / 8), 1, 1]); // 5 row blocks x 8 column blocks, 8 per workgroup
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 60]).shader.name).toBe('conv2d_backward_filter_vec4.wgsl');
+    expect(withQuads([1, 8, 8, 8], [1, 6, 6, 68]).shader.name).toBe('conv2d_backward_filter_vec4_quad.wgsl');
+    expect(withQuads([1, 8, 8, 8], [1, 6, 6, 32]).shader.name).toBe('conv2d_backward_filter_vec4_quad.wgsl');
+    expect(withQuads([1, 8, 8, 8], [1, 6, 6, 48]).shader.name).toBe('conv2d_backward_filter_vec4.wgsl');
+    expect(withQuads([1, 8, 8, 8], [1, 6, 6, 16]).shader.name).toBe('conv2d_backward_filter_vec4.wgsl');
   });
 
   it('splits a long K into chunks of output rows summed by a reduce pass; leaves a short one whole', () => {

@@ -45,7 +45,16 @@ describe('conv2d variant selection', () => {
 
   it('implicit-vec4-quad instead of implicit-vec4 where the device has quad operations, and only there', () => {
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { quadOps: true })).toBe('implicit-vec4-quad');
-    expect(choose([1, 8, 8, 64], [3, 3, 16, 16], { groups: 4, quadOps: true })).toBe('implicit-vec4-quad');
+    expect(choose([1, 8, 8, 64], [3, 3, 32, 64], { groups: 2, quadOps: true })).toBe('implicit-vec4-quad');
+    // The narrow form where it idles fewer output channels (CoutG mod 32 in [1, 16]).
+    expect(choose([1, 8, 8, 64], [3, 3, 16, 16], { groups: 4, quadOps: true })).toBe('implicit-vec4-quad-narrow');
+    expect(choose([1, 8, 8, 32], [3, 3, 32, 16], { quadOps: true })).toBe('implicit-vec4-quad-narrow');
+    expect(choose([1, 8, 8, 32], [3, 3, 32, 8], { quadOps: true })).toBe('implicit-vec4-quad-narrow');
+    expect(choose([1, 8, 8, 32], [3, 3, 32, 48], { quadOps: true })).toBe('implicit-vec4-quad-narrow');
+    expect(choose([1, 8, 8, 32], [3, 3, 32, 52], { quadOps: true })).toBe('implicit-vec4-quad');
+    expect(choose([1, 8, 8, 32], [3, 3, 32, 16])).toBe('implicit-vec4');
+    expect(() => choose([1, 8, 8, 32], [3, 3, 32, 16], { forced: 'implicit-vec4-quad-narrow' })).toThrow(/variant implicit-vec4-quad-narrow needs the device feature 'subgroups'/);
+    expect(() => choose([1, 8, 8, 6], [3, 3, 6, 8], { forced: 'implicit-vec4-quad-narrow', quadOps: true })).toThrow(/variant implicit-vec4-quad-narrow needs input and output channels per group that are multiples of 4/);
     expect(choose([1, 8, 8, 64], [3, 3, 64, 30], { quadOps: true })).toBe('implicit');
     expect(choose([1, 8, 8, 64], [3, 3, 64, 64], { quadOps: true, forced: 'implicit-vec4' })).toBe('implicit-vec4');
     expect(() => choose([1, 8, 8, 64], [3, 3, 64, 64], { forced: 'implicit-vec4-quad' })).toThrow(/variant implicit-vec4-quad needs the device feature 'subgroups'/);

@@ -89,8 +89,13 @@ function geometry(where: string, x: TensorSpec, dy: TensorSpec, attrs: Conv2dBac
   return { N, H, W, Cin, CinG: Cin / groups, Cout, CoutG: Cout / groups, groups, KH, KW, OH, OW, pads, strides, dilations };
 }
 
-/** Output channels per group from which vec4-quad is chosen: 8 column blocks, two full quads. */
-const QUAD_MIN_CHANNELS = 64;
+/**
+ * Output channels per group for which vec4-quad is chosen: whole quads of column blocks (32
+ * channels), or from 64 on, where a part-idle quad is a small share. Measured (Node, p25): x
+ * [64,15,15,16] -> 32 vec4 64 ms, vec4-quad 49; [32,28,28,16] -> 32 112 vs 81; -> 16 46 vs 75
+ * (half the quad idle); -> 48 180 vs 173.
+ */
+const quadFills = (CoutG: number) => CoutG % 32 === 0 || CoutG >= 64;
 
 const isVec4 = (g: Geometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 const isDepthwiseVec4 = (g: Geometry) => g.CinG === 1 && g.CoutG === 1 && g.groups % 4 === 0;
@@ -98,20 +103,20 @@ const isDepthwiseVec4 = (g: Geometry) => g.CinG === 1 && g.CoutG === 1 && g.grou
 const isVec4Out = (g: Geometry) => g.groups === 1 && g.Cout % 4 === 0;
 
 /**
- * Pure choice of kernel: where the channels allow vec4 loads, vec4-quad from 64 output channels per
- * group on devices with quad operations, else vec4; then depthwise; then vec4-out for one group with
+ * Pure choice of kernel: where the channels allow vec4 loads, vec4-quad where its quads fill
+ * (quadFills) on devices with quad operations, else vec4; then depthwise; then vec4-out for one group with
  * output channels in vec4s (stems: x [64,32,32,3] -> 16 55-68 ms scalar, 39-41 vec4-out; x
  * [32,28,28,1] -> 32 26-46 scalar, 12-29 vec4-out); else scalar. Measured (Node,
  * SwiftShader, medians of 15; this machine's timings vary by ~20% run to run): x [32,26,26,32] -> 64
  * vec4-quad 178-193 ms, vec4 217-249, scalar 484-535 (the forward conv: implicit-vec4 240,
- * implicit-vec4-quad 156-158); x [32,14,14,64] -> 128 vec4-quad 165-185, vec4 260; below 64 channels
- * vec4-quad lost (x [32,28,28,8] -> 8: 35 vs 15 ms: a quad's column blocks past the group idle).
+ * implicit-vec4-quad 156-158); x [32,14,14,64] -> 128 vec4-quad 165-185, vec4 260; where a quad's column
+ * blocks pass the group's channels vec4-quad loses (x [32,28,28,8] -> 8: 35 vs 15 ms).
  * Depthwise x [32,28,28,32]: depthwise 20 ms, scalar 44.
  */
 export function selectBackwardFilterVariant(g: Geometry, ctx: PlanContext): BackwardFilterVariant {
   const forced = ctx.forcedVariants.conv2dBackwardFilter;
   if (forced === undefined) {
-    if (isVec4(g)) return ctx.quadOps && g.CoutG >= QUAD_MIN_CHANNELS ? 'vec4-quad' : 'vec4';
+    if (isVec4(g)) return ctx.quadOps && quadFills(g.CoutG) ? 'vec4-quad' : 'vec4';
     if (isDepthwiseVec4(g)) return 'depthwise';
     return isVec4Out(g) ? 'vec4-out' : 'scalar';
   }

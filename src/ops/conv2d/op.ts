@@ -9,6 +9,8 @@
 //                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
 //   implicit-vec4-quad  the same sharing input loads within quads, where the device has quad
 //                  operations (shaders/conv2d_implicit_vec4_quad.wgsl)
+//   implicit-vec4-quad-narrow  the same for at most 16 output channels per group: an invocation
+//                  per channel quad and 32 pixels (shaders/conv2d_implicit_vec4_quad_narrow.wgsl)
 //   implicit       implicit-vec4 with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
@@ -19,6 +21,7 @@ import directWgsl from '../../../shaders/conv2d_direct.wgsl?raw';
 import implicitWgsl from '../../../shaders/conv2d_implicit.wgsl?raw';
 import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
 import implicitVec4QuadWgsl from '../../../shaders/conv2d_implicit_vec4_quad.wgsl?raw';
+import implicitVec4QuadNarrowWgsl from '../../../shaders/conv2d_implicit_vec4_quad_narrow.wgsl?raw';
 import implicitVec4OutWgsl from '../../../shaders/conv2d_implicit_vec4_out.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
@@ -30,7 +33,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4', 'implicit-vec4-out', 'implicit', 'depthwise', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4-quad-narrow', 'implicit-vec4', 'implicit-vec4-out', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -49,6 +52,7 @@ const SHADERS = {
   implicit: { name: 'conv2d_implicit.wgsl', code: implicitWgsl },
   'implicit-vec4': { name: 'conv2d_implicit_vec4.wgsl', code: implicitVec4Wgsl },
   'implicit-vec4-quad': { name: 'conv2d_implicit_vec4_quad.wgsl', code: implicitVec4QuadWgsl },
+  'implicit-vec4-quad-narrow': { name: 'conv2d_implicit_vec4_quad_narrow.wgsl', code: implicitVec4QuadNarrowWgsl },
   'implicit-vec4-out': { name: 'conv2d_implicit_vec4_out.wgsl', code: implicitVec4OutWgsl },
   depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
@@ -112,7 +116,8 @@ const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.
  * Pure choice of kernel. Depthwise with channel multiplier 1 and channels a multiple of 4 goes to
  * `depthwise`, other depthwise (one input channel per group) to `direct`; 1x1 convolutions that
  * read the input as it is go to `pointwise`; channels per group in and out multiples of 4 to
- * `implicit-vec4-quad` (or `implicit-vec4` on devices without quad operations); the rest to
+ * `implicit-vec4-quad` (its narrow form where that idles fewer channels; `implicit-vec4` on devices
+ * without quad operations); the rest to
  * `im2col` where its GEMM reads vec4s (patch rows padded to them from 64 output channels per
  * group) and a patch row fits the scratch cap; stems of one group with output channels in whole
  * vec4s to `implicit-vec4-out`; else to `implicit`.
@@ -125,7 +130,8 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
     }
     if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
-    if ((forced === 'implicit-vec4' || forced === 'implicit-vec4-quad') && !isImplicitVec4(g)) {
+    const quad = forced === 'implicit-vec4-quad' || forced === 'implicit-vec4-quad-narrow';
+    if ((forced === 'implicit-vec4' || quad) && !isImplicitVec4(g)) {
       throw new WgnnError(
         'conv2d',
         `variant ${forced} needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
@@ -134,8 +140,8 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
     if (forced === 'implicit-vec4-out' && !isVec4Out(g)) {
       throw new WgnnError('conv2d', `variant implicit-vec4-out needs one group and output channels that are a multiple of 4; got weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`);
     }
-    if (forced === 'implicit-vec4-quad' && !ctx.quadOps) {
-      throw new WgnnError('conv2d', "variant implicit-vec4-quad needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4");
+    if (quad && !ctx.quadOps) {
+      throw new WgnnError('conv2d', `variant ${forced} needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4`);
     }
     if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
       throw new WgnnError(
@@ -148,13 +154,20 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   if (isDepthwiseVec4(g)) return 'depthwise';
   if (g.CinG === 1 && g.groups > 1) return 'direct';
   if (isPointwise(g)) return 'pointwise';
-  if (isImplicitVec4(g)) return ctx.quadOps ? 'implicit-vec4-quad' : 'implicit-vec4';
+  if (isImplicitVec4(g)) return !ctx.quadOps ? 'implicit-vec4' : narrowIdlesLess(g.CoutG) ? 'implicit-vec4-quad-narrow' : 'implicit-vec4-quad';
   const rowFits = im2colRowBytes(g) <= im2colCap(ctx);
   const padded = im2colRowLength(g) > patchLength(g);
   const worthIt = !padded || g.CoutG >= PADDED_IM2COL_MIN_CHANNELS;
   if (rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR))) return 'im2col';
   return isVec4Out(g) ? 'implicit-vec4-out' : 'implicit';
 }
+
+/**
+ * Whether the narrow quad kernel (16 channels a quad) leaves fewer output channels idle than the
+ * quad kernel (32 a quad): CoutG mod 32 in [1, 16]. Where both fill their quads they measured
+ * level; over 16 and 48 channels narrow took 40-50% less time (bench/NOTES.md).
+ */
+const narrowIdlesLess = (CoutG: number) => Math.ceil(CoutG / 16) * 16 < Math.ceil(CoutG / 32) * 32;
 
 /**
  * Output channels per group from which im2col with padded rows beats the implicit kernel: its
@@ -241,6 +254,7 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 /** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */
 const IMPLICIT_TILES = {
   'implicit-vec4-quad': { pixels: 64, channels: 64, wg: [8, 4] }, // WG_X a multiple of 4: a quad's blocks share their pixels
+  'implicit-vec4-quad-narrow': { pixels: 256, channels: 16, wg: [4, 8] }, // a quad per 16 channels x 32 pixels
   'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] },
   implicit: { pixels: 32, channels: 32, wg: [8, 8] },
 } as const;
@@ -254,7 +268,7 @@ const IMPLICIT_TILES = {
  */
 function implicitTile(variant: keyof typeof IMPLICIT_TILES, CoutG: number) {
   const tile = IMPLICIT_TILES[variant];
-  if (variant === 'implicit') return tile;
+  if (variant === 'implicit' || variant === 'implicit-vec4-quad-narrow') return tile;
   const idle = (width: number) => Math.ceil(CoutG / width) * width - CoutG;
   return idle(32) < idle(64) ? { pixels: 128, channels: 32, wg: [4, 8] as const } : tile;
 }
