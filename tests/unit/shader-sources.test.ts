@@ -1,6 +1,6 @@
 // Checks over the .wgsl files themselves: each declares its Params, every copy of the activation
 // epilogue is identical to the canonical one in activation.wgsl, and each *_quad.wgsl kernel
-// shares everything but its entry point with the kernel it extends (WGSL has no imports).
+// (and *_quad_narrow.wgsl) shares everything but its entry point with the kernel it extends (WGSL has no imports).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,8 +29,8 @@ describe('shader sources', () => {
       expect(source(file)).not.toMatch(/var<storage,\s*read>/);
     });
 
-    if (file.endsWith('_quad.wgsl')) {
-      const base = file.replace('_quad.wgsl', '.wgsl');
+    if (file.endsWith('_quad.wgsl') || file.endsWith('_quad_narrow.wgsl')) {
+      const base = file.endsWith('_quad.wgsl') ? file.replace('_quad.wgsl', '.wgsl') : file.replace('_narrow.wgsl', '.wgsl');
       it(`${file} has the same helpers as ${base}`, () => {
         expect(files).toContain(base);
         expect(helpers(source(file)).length).toBeGreaterThan(0);
