@@ -4,12 +4,16 @@
 // avg: the sum of the input taps divided by the number of input taps, or, with
 // COUNT_INCLUDE_PAD, by the number of taps inside the padded input [-top, H + bottom), so taps
 // that exist only because of ceil mode are never counted. A window with nothing to count gives 0.
+// Elem is f32 here; the 'vec4' variant (src/ops/pool2d/op.ts) swaps in vec4<f32>, so that one
+// invocation pools 4 channels (C and count are then in vec4s).
+
+alias Elem = f32;
 
 struct Params {
-  count: u32,    // N * OH * OW * C
+  count: u32,    // N * OH * OW * C, in Elems
   H: u32,
   W: u32,
-  C: u32,
+  C: u32,        // channels, in Elems
   OH: u32,
   OW: u32,
   KH: u32,
@@ -29,8 +33,8 @@ override COUNT_INCLUDE_PAD: bool = false;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> x: array<f32>;          // [N, H, W, C]
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [N, OH, OW, C]
+@group(0) @binding(1) var<storage, read_write> x: array<Elem>;         // [N, H, W, C]
+@group(0) @binding(2) var<storage, read_write> out: array<Elem>;  // [N, OH, OW, C]
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -44,8 +48,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let paddedH = i32(params.H + params.padBottom);
   let paddedW = i32(params.W + params.padRight);
 
-  var best = -3.4028234663852886e38;  // lowest f32: padding never wins
-  var sum = 0.0;
+  var best = Elem(-3.4028234663852886e38);  // lowest f32: padding never wins
+  var sum = Elem(0.0);
   var inputTaps = 0u;
   var paddedTaps = 0u;
   for (var ky = 0u; ky < params.KH; ky++) {
@@ -64,6 +68,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     out[i] = best;
   } else {
     let divisor = select(inputTaps, paddedTaps, COUNT_INCLUDE_PAD);
-    out[i] = select(0.0, sum / f32(divisor), divisor > 0u);
+    out[i] = select(Elem(0.0), sum / f32(divisor), divisor > 0u);
   }
 }

@@ -9,6 +9,8 @@ import type { MatmulVariant } from './ops/matmul/op.ts';
 import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
 import type { OptimizerVariant } from './ops/optimizer/op.ts';
 import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
+import type { PoolVariant } from './ops/pool2d/op.ts';
+import type { ActivationGradVariant } from './ops/activation-grad/op.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
 import type { StridedCopyVariant } from './ops/strided-copy/dispatch.ts';
@@ -41,6 +43,10 @@ export interface EngineOptions {
     /** Training kernels: the conv2d filter gradient, the pooling gradient, the recurrent training forward and backward. */
     conv2dBackwardFilter?: BackwardFilterVariant;
     pool2dBackward?: PoolBackwardVariant;
+    /** Pooling: 'vec4' where the channels are whole vec4s, else 'scalar'. */
+    pool2d?: PoolVariant;
+    /** Activation gradients: 'vec4' where the count is whole vec4s, else 'scalar'. */
+    activationGrad?: ActivationGradVariant;
     recurrentTrain?: RecurrentTrainVariant;
     /** The optimizer step: 'vec4' where the count is whole vec4s and no clipping by norm, else 'scalar'. */
     optimizer?: OptimizerVariant;

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { pool2dBackwardOp, selectPoolBackwardVariant } from '../../src/ops/pool2d/backward.ts';
 import { globalPoolBackwardReference, pool2dBackwardReference } from '../../src/ops/pool2d/backward-reference.ts';
-import { pool2dOp, type Pool2dAttrs } from '../../src/ops/pool2d/op.ts';
+import { pool2dOp, selectPoolVariant, type Pool2dAttrs } from '../../src/ops/pool2d/op.ts';
+import { selectActivationGradVariant } from '../../src/ops/activation-grad/op.ts';
 import type { HostTensor } from '../../src/ops/host-tensor.ts';
 import { Random, seedOf } from '../harness/random.ts';
 
@@ -178,5 +179,26 @@ describe('pool2dBackward: variant choice', () => {
   it('rejects an unknown variant and vec4 on channels it cannot split', () => {
     expect(() => selectPoolBackwardVariant(8, ctx('wide'))).toThrow(/unknown variant 'wide'; variants: scalar, vec4, tiled/);
     expect(() => selectPoolBackwardVariant(6, ctx('vec4'))).toThrow(/multiple of 4, got 6/);
+  });
+});
+
+describe('pool2d and activationGrad: variant choice', () => {
+  const ctx = (op: string, forced?: string) => ({ limits: {} as never, forcedVariants: forced ? { [op]: forced } : {} });
+  it('pools 4 channels per invocation where C % 4 == 0, else one; refuses vec4 elsewhere', () => {
+    expect(selectPoolVariant(16, ctx('pool2d'))).toBe('vec4');
+    expect(selectPoolVariant(3, ctx('pool2d'))).toBe('scalar');
+    expect(selectPoolVariant(16, ctx('pool2d', 'scalar'))).toBe('scalar');
+    expect(() => selectPoolVariant(6, ctx('pool2d', 'vec4'))).toThrow(/pool2d: variant vec4 needs channels that are a multiple of 4, got 6/);
+    expect(() => selectPoolVariant(8, ctx('pool2d', 'wide'))).toThrow(/unknown variant 'wide'; variants: vec4, scalar/);
+    const plan = (C: number) => pool2dOp.plan([{ shape: [2, 4, 4, C], dtype: 'float32' }], [{ shape: [2, 2, 2, C], dtype: 'float32' }], BASE, { ...ctx('pool2d'), limits: { maxComputeWorkgroupsPerDimension: 65535 } } as never).dispatches[0];
+    expect(plan(8).shader.name).toBe('pool2d.wgsl (vec4)');
+    expect(plan(8).params).toMatchObject({ count: 2 * 2 * 2 * 2, C: 2 });
+    expect(plan(6).shader.name).toBe('pool2d.wgsl');
+  });
+  it('differentiates 4 elements per invocation where the count is whole vec4s', () => {
+    expect(selectActivationGradVariant(1028, ctx('activationGrad'))).toBe('vec4');
+    expect(selectActivationGradVariant(1025, ctx('activationGrad'))).toBe('scalar');
+    expect(selectActivationGradVariant(1028, ctx('activationGrad', 'scalar'))).toBe('scalar');
+    expect(() => selectActivationGradVariant(7, ctx('activationGrad', 'vec4'))).toThrow(/activationGrad: variant vec4 needs a count that is a multiple of 4, got 7/);
   });
 });

@@ -1,19 +1,36 @@
 // activationGrad: dx = dy * f'(.) elementwise (shaders/activation_grad.wgsl), the backward of the
 // `activation` op and of every activation epilogue. Inputs [dy, v], v being the activation's
 // output y where usesOutput(activation) holds (so the pre-activation need not be kept for
-// training), else its input x; all float32 of one shape.
+// training), else its input x; all float32 of one shape. Variants: 'vec4' where the count is
+// whole vec4s, else 'scalar'.
 import activationGradWgsl from '../../../shaders/activation_grad.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { ACTIVATIONS, type ResolvedActivation } from '../activation/kinds.ts';
-import { spreadWorkgroups, type OpDefinition } from '../op.ts';
+import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
 import { activationGradReference } from './reference.ts';
 import { usesOutput } from './uses-output.ts';
 
 export { usesOutput };
 
 const SHADER = { name: 'activation_grad.wgsl', code: activationGradWgsl };
+const SHADER_VEC4 = { name: 'activation_grad.wgsl (vec4)', code: activationGradWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
 const WG_SIZE = 256;
+export const ACTIVATION_GRAD_VARIANTS = ['vec4', 'scalar'] as const;
+export type ActivationGradVariant = (typeof ACTIVATION_GRAD_VARIANTS)[number];
+
+/**
+ * Pure choice: 'vec4' (an invocation per 4 elements, the same shader over vec4s) where the count
+ * is whole vec4s, else 'scalar' (forced: variants.activationGrad). Measured (Node): relu over
+ * [64,30,30,16] 21 -> 12.5 ms p25; notes in bench/NOTES.md.
+ */
+export function selectActivationGradVariant(count: number, ctx: Pick<PlanContext, 'forcedVariants'>): ActivationGradVariant {
+  const forced = ctx.forcedVariants.activationGrad;
+  if (forced === undefined) return count % 4 === 0 ? 'vec4' : 'scalar';
+  if (!(ACTIVATION_GRAD_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError('activationGrad', `unknown variant '${forced}'; variants: ${ACTIVATION_GRAD_VARIANTS.join(', ')}`);
+  if (forced === 'vec4' && count % 4 !== 0) throw new WgnnError('activationGrad', `variant vec4 needs a count that is a multiple of 4, got ${count}; use scalar`);
+  return forced as ActivationGradVariant;
+}
 
 export interface ActivationGradAttrs {
   /** The forward activation being differentiated. */
@@ -39,13 +56,14 @@ export const activationGradOp: OpDefinition<ActivationGradAttrs> = {
   },
 
   plan([dy], _outputs, { activation }, ctx) {
-    const count = sizeOf(dy!.shape);
-    if (count === 0) return { scratchBytes: [], dispatches: [] };
+    if (sizeOf(dy!.shape) === 0) return { scratchBytes: [], dispatches: [] };
+    const lanes = selectActivationGradVariant(sizeOf(dy!.shape), ctx) === 'vec4' ? 4 : 1;
+    const count = sizeOf(dy!.shape) / lanes;
     return {
       scratchBytes: [],
       dispatches: [
         {
-          shader: SHADER,
+          shader: lanes === 4 ? SHADER_VEC4 : SHADER,
           overrides: { FORWARD_ACTIVATION: activation.code, FROM_OUTPUT: usesOutput(activation) ? 1 : 0, WG_SIZE },
           params: { count, alpha: activation.alpha, beta: activation.beta },
           bindings: [{ input: 0 }, { input: 1 }, { output: 0 }],

@@ -1,14 +1,30 @@
 // pool2d: max and average pooling, NHWC (shaders/pool2d.wgsl): kernel, stride, dilation,
 // explicit or same/valid padding, ceil mode, count_include_pad. Global pooling is a window the
-// size of the input.
+// size of the input. Variants: 'vec4' where the channels are whole vec4s, else 'scalar'.
 import poolWgsl from '../../../shaders/pool2d.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { resolvePads, type Pads, type Pair, type Padding } from '../conv2d/geometry.ts';
-import { spreadWorkgroups, type OpDefinition, type TensorSpec } from '../op.ts';
+import { spreadWorkgroups, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
 import { globalPoolReference, pool2dReference, type PoolKind } from './reference.ts';
 
 const SHADER = { name: 'pool2d.wgsl', code: poolWgsl };
+const SHADER_VEC4 = { name: 'pool2d.wgsl (vec4)', code: poolWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
+export const POOL_VARIANTS = ['vec4', 'scalar'] as const;
+export type PoolVariant = (typeof POOL_VARIANTS)[number];
+
+/**
+ * Pure choice: 'vec4' (an invocation per 4 channels, the same shader over vec4s) where the channels
+ * are whole vec4s, else 'scalar' (forced: variants.pool2d). Measured (Node): [64,30,30,16] 2x2/2
+ * (the video model's first pool) 40 -> 14 ms p25; notes in bench/NOTES.md.
+ */
+export function selectPoolVariant(channels: number, ctx: PlanContext): PoolVariant {
+  const forced = ctx.forcedVariants.pool2d;
+  if (forced === undefined) return channels % 4 === 0 ? 'vec4' : 'scalar';
+  if (!(POOL_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError('pool2d', `unknown variant '${forced}'; variants: ${POOL_VARIANTS.join(', ')}`);
+  if (forced === 'vec4' && channels % 4 !== 0) throw new WgnnError('pool2d', `variant vec4 needs channels that are a multiple of 4, got ${channels}; use scalar`);
+  return forced as PoolVariant;
+}
 
 export type { PoolKind };
 
@@ -66,15 +82,16 @@ export const pool2dOp: OpDefinition<Pool2dAttrs> = {
 
   plan([x], [out], attrs, ctx) {
     const g = geometry('pool2d', x!, attrs);
-    const count = sizeOf(out.shape);
-    if (count === 0) return { scratchBytes: [], dispatches: [] };
+    if (sizeOf(out.shape) === 0) return { scratchBytes: [], dispatches: [] };
+    const lanes = selectPoolVariant(g.C, ctx) === 'vec4' ? 4 : 1;
+    const count = sizeOf(out.shape) / lanes;
     return {
       scratchBytes: [],
       dispatches: [{
-        shader: SHADER,
+        shader: lanes === 4 ? SHADER_VEC4 : SHADER,
         overrides: { MAX: Number(attrs.kind === 'max'), COUNT_INCLUDE_PAD: Number(attrs.countIncludePad), WG_SIZE: 64 },
         params: {
-          count, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, KH: g.kernel[0], KW: g.kernel[1],
+          count, H: g.H, W: g.W, C: g.C / lanes, OH: g.OH, OW: g.OW, KH: g.kernel[0], KW: g.kernel[1],
           strideH: attrs.strides[0], strideW: attrs.strides[1], dilationH: attrs.dilations[0], dilationW: attrs.dilations[1],
           padTop: g.pads[0], padLeft: g.pads[1], padBottom: g.pads[2], padRight: g.pads[3],
         },

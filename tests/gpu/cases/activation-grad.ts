@@ -6,7 +6,7 @@
 import { ACTIVATIONS, type Activation, type ActivationKind } from '../../../src/index.ts';
 import { resolveActivation, type ResolvedActivation } from '../../../src/ops/activation/kinds.ts';
 import { activationReference } from '../../../src/ops/activation/reference.ts';
-import { usesOutput } from '../../../src/ops/activation-grad/op.ts';
+import { usesOutput, type ActivationGradVariant } from '../../../src/ops/activation-grad/op.ts';
 import { activationGradReference } from '../../../src/ops/activation-grad/reference.ts';
 import { expectClose, F32 } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -33,12 +33,12 @@ function kinks(a: ResolvedActivation): number[] {
   }
 }
 
-function activationGradCase(spec: Activation, shape: number[]): GpuCase {
-  const name = `activationGrad ${spec.kind}${spec.alpha !== undefined ? `(${spec.alpha}, ${spec.beta ?? 'default'})` : ''} [${shape}]`;
+function activationGradCase(spec: Activation, shape: number[], variant?: ActivationGradVariant): GpuCase {
+  const name = `activationGrad ${spec.kind}${spec.alpha !== undefined ? `(${spec.alpha}, ${spec.beta ?? 'default'})` : ''} [${shape}]${variant ? ` ${variant}` : ''}`;
   return {
     name,
     async run(ctx) {
-      const engine = await ctx.engine();
+      const engine = await ctx.engine(variant && { activationGrad: variant });
       const rng = new Random(seedOf(name));
       const activation = resolveActivation('test', spec);
       const n = product(shape);
@@ -54,6 +54,7 @@ function activationGradCase(spec: Activation, shape: number[]): GpuCase {
   };
 }
 
+/** Counts that are not whole vec4s run scalar; [4, 257] runs vec4 (forced, and scalar forced too). */
 const SHAPES = [[1], [7], [3, 5, 17], [1025]];
 /** Parameters besides the defaults, each kind's y-reading and x-reading forms among them. */
 const PARAMETER_VARIANTS: Activation[] = [
@@ -67,6 +68,8 @@ const PARAMETER_VARIANTS: Activation[] = [
 ];
 
 export const activationGradCases: GpuCase[] = [
-  ...(Object.keys(ACTIVATIONS) as ActivationKind[]).flatMap((kind) => SHAPES.map((s) => activationGradCase({ kind }, s))),
-  ...PARAMETER_VARIANTS.map((a) => activationGradCase(a, [5, 13])),
+  ...(Object.keys(ACTIVATIONS) as ActivationKind[]).flatMap((kind) => [...SHAPES.map((s) => activationGradCase({ kind }, s)), activationGradCase({ kind }, [4, 257], 'vec4')]),
+  ...PARAMETER_VARIANTS.flatMap((a) => [activationGradCase(a, [5, 13]), activationGradCase(a, [4, 13], 'vec4')]),
+  activationGradCase({ kind: 'relu' }, [4, 257], 'scalar'),
+  activationGradCase({ kind: 'gelu' }, [4, 257], 'scalar'),
 ];

@@ -7,6 +7,7 @@ import { batchNormReference } from '../../../src/ops/batch-norm/reference.ts';
 import { resolvePads } from '../../../src/ops/conv2d/geometry.ts';
 import { conv2dReference } from '../../../src/ops/conv2d/reference.ts';
 import { depthToSpaceReference, type DepthToSpaceMode } from '../../../src/ops/depth-to-space/reference.ts';
+import type { PoolVariant } from '../../../src/ops/pool2d/op.ts';
 import { globalPoolReference, pool2dReference, type PoolKind } from '../../../src/ops/pool2d/reference.ts';
 import { expectClose, F32, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -23,12 +24,12 @@ interface PoolConfig {
   countIncludePad: boolean;
 }
 
-function poolCase(c: PoolConfig): GpuCase {
-  const name = `${c.kind}Pool2d [${c.shape}] k${c.kernel.join('x')} s${c.strides.join('x')} d${c.dilations.join('x')} p${typeof c.padding === 'string' ? c.padding : `[${c.padding}]`}${c.ceilMode ? ' ceil' : ''}${c.countIncludePad ? ' include-pad' : ''}`;
+function poolCase(c: PoolConfig, variant?: PoolVariant): GpuCase {
+  const name = `${c.kind}Pool2d [${c.shape}] k${c.kernel.join('x')} s${c.strides.join('x')} d${c.dilations.join('x')} p${typeof c.padding === 'string' ? c.padding : `[${c.padding}]`}${c.ceilMode ? ' ceil' : ''}${c.countIncludePad ? ' include-pad' : ''}${variant ? ` ${variant}` : ''}`;
   return {
     name,
     async run(ctx) {
-      const engine = await ctx.engine();
+      const engine = await ctx.engine(variant && { pool2d: variant });
       const rng = new Random(seedOf(name));
       const x = { shape: [...c.shape], data: rng.floats(product(c.shape)) };
       const pads = resolvePads('test', c.padding, [c.shape[1], c.shape[2]], c.kernel, c.strides, c.dilations, 2);
@@ -61,12 +62,12 @@ function pool1dCase(kind: PoolKind, length: number, kernel: number, stride: numb
   };
 }
 
-function globalCase(kind: PoolKind, shape: [number, number, number, number]): GpuCase {
-  const name = `global ${kind} pool [${shape}]`;
+function globalCase(kind: PoolKind, shape: [number, number, number, number], variant?: PoolVariant): GpuCase {
+  const name = `global ${kind} pool [${shape}]${variant ? ` ${variant}` : ''}`;
   return {
     name,
     async run(ctx) {
-      const engine = await ctx.engine();
+      const engine = await ctx.engine(variant && { pool2d: variant });
       const rng = new Random(seedOf(name));
       const x = { shape: [...shape], data: rng.floats(product(shape)) };
       const expected = globalPoolReference(x, kind);
@@ -139,8 +140,16 @@ const POOLS: PoolConfig[] = ['max', 'avg'].flatMap((kind) => [
   ...(kind === 'max' ? [{ ...b, kind, kernel: [2, 2] as [number, number], strides: [1, 1] as [number, number], dilations: [2, 3] as [number, number], padding: [1, 1, 0, 2] }] : []),
 ] as PoolConfig[]);
 
+/** The same windows over whole vec4s of channels, each variant forced (auto takes vec4 there). */
+const withChannels = (c: PoolConfig, C: number): PoolConfig => ({ ...c, shape: [c.shape[0], c.shape[1], c.shape[2], C] });
+
 export const poolCases: GpuCase[] = [
-  ...POOLS.map(poolCase),
+  ...POOLS.map((c) => poolCase(c)),
+  ...POOLS.map((c) => poolCase(withChannels(c, c.shape[3] === 5 ? 12 : 8), 'vec4')),
+  poolCase(withChannels(POOLS[1], 8), 'scalar'),
+  poolCase(withChannels(POOLS[12], 8), 'scalar'),
+  globalCase('avg', [2, 7, 5, 12], 'vec4'),
+  globalCase('max', [2, 7, 5, 12], 'vec4'),
   pool1dCase('max', 11, 3, 2, [1, 1], true),
   pool1dCase('avg', 11, 3, 2, [1, 1], true),
   pool1dCase('avg', 8, 2, 2, 'valid', false),
