@@ -53,6 +53,13 @@ describe('conv2d variant selection', () => {
     expect(choose([1, 8, 8, 32], [3, 3, 32, 48], { quadOps: true })).toBe('implicit-vec4-quad-narrow');
     expect(choose([1, 8, 8, 32], [3, 3, 32, 52], { quadOps: true })).toBe('implicit-vec4-quad');
     expect(choose([1, 8, 8, 32], [3, 3, 32, 16])).toBe('implicit-vec4');
+    // Stems take implicit-vec4-out's quad form.
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 16], { quadOps: true })).toBe('implicit-vec4-out-quad');
+    expect(choose([1, 8, 8, 1], [3, 3, 1, 32], { quadOps: true })).toBe('implicit-vec4-out-quad');
+    expect(choose([1, 8, 8, 3], [7, 7, 3, 64], { strides: [2, 2], quadOps: true })).toBe('im2col');
+    expect(choose([1, 8, 8, 3], [3, 3, 3, 30], { quadOps: true })).toBe('implicit');
+    expect(() => choose([1, 8, 8, 3], [3, 3, 3, 16], { forced: 'implicit-vec4-out-quad' })).toThrow(/variant implicit-vec4-out-quad needs the device feature 'subgroups'/);
+    expect(() => choose([1, 8, 8, 3], [3, 3, 3, 6], { forced: 'implicit-vec4-out-quad', quadOps: true })).toThrow(/variant implicit-vec4-out-quad needs one group and output channels that are a multiple of 4/);
     expect(() => choose([1, 8, 8, 32], [3, 3, 32, 16], { forced: 'implicit-vec4-quad-narrow' })).toThrow(/variant implicit-vec4-quad-narrow needs the device feature 'subgroups'/);
     expect(() => choose([1, 8, 8, 6], [3, 3, 6, 8], { forced: 'implicit-vec4-quad-narrow', quadOps: true })).toThrow(/variant implicit-vec4-quad-narrow needs input and output channels per group that are multiples of 4/);
     expect(choose([1, 8, 8, 64], [3, 3, 64, 30], { quadOps: true })).toBe('implicit');

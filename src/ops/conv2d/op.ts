@@ -1,6 +1,6 @@
 // conv2d: grouped 2-D convolution, NHWC activations, weights [KH, KW, Cin/groups, Cout] (the
 // layout the kernels read; other layouts are converted once, at load). Fused bias + activation.
-// Seven kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
+// Ten kernels compute it; every one can be forced (variants.conv2d) and the automatic choice
 // is selectConv2dVariant below:
 //   pointwise      1x1, stride 1, no padding: the input already is the GEMM's A matrix
 //   im2col         patches unrolled into a scratch matrix (in chunks under a memory cap), then GEMM;
@@ -11,6 +11,10 @@
 //                  operations (shaders/conv2d_implicit_vec4_quad.wgsl)
 //   implicit-vec4-quad-narrow  the same for at most 16 output channels per group: an invocation
 //                  per channel quad and 32 pixels (shaders/conv2d_implicit_vec4_quad_narrow.wgsl)
+//   implicit-vec4-out  stems (input channels not whole vec4s, one group, outputs in vec4s): x read
+//                  one channel at a time, weights and outputs as vec4s (shaders/conv2d_implicit_vec4_out.wgsl)
+//   implicit-vec4-out-quad  the same sharing input loads within quads: an invocation per channel
+//                  quad and 32 pixels (shaders/conv2d_implicit_vec4_out_quad.wgsl)
 //   implicit       implicit-vec4 with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
@@ -23,6 +27,7 @@ import implicitVec4Wgsl from '../../../shaders/conv2d_implicit_vec4.wgsl?raw';
 import implicitVec4QuadWgsl from '../../../shaders/conv2d_implicit_vec4_quad.wgsl?raw';
 import implicitVec4QuadNarrowWgsl from '../../../shaders/conv2d_implicit_vec4_quad_narrow.wgsl?raw';
 import implicitVec4OutWgsl from '../../../shaders/conv2d_implicit_vec4_out.wgsl?raw';
+import implicitVec4OutQuadWgsl from '../../../shaders/conv2d_implicit_vec4_out_quad.wgsl?raw';
 import im2colWgsl from '../../../shaders/im2col.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -33,7 +38,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from './geometry.ts';
 import { conv2dReference } from './reference.ts';
 
-export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4-quad-narrow', 'implicit-vec4', 'implicit-vec4-out', 'implicit', 'depthwise', 'direct'] as const;
+export const CONV2D_VARIANTS = ['pointwise', 'im2col', 'implicit-vec4-quad', 'implicit-vec4-quad-narrow', 'implicit-vec4', 'implicit-vec4-out', 'implicit-vec4-out-quad', 'implicit', 'depthwise', 'direct'] as const;
 export type Conv2dVariant = (typeof CONV2D_VARIANTS)[number];
 
 /** Default cap on the im2col scratch matrix; larger convolutions run in chunks of output rows. */
@@ -54,6 +59,7 @@ const SHADERS = {
   'implicit-vec4-quad': { name: 'conv2d_implicit_vec4_quad.wgsl', code: implicitVec4QuadWgsl },
   'implicit-vec4-quad-narrow': { name: 'conv2d_implicit_vec4_quad_narrow.wgsl', code: implicitVec4QuadNarrowWgsl },
   'implicit-vec4-out': { name: 'conv2d_implicit_vec4_out.wgsl', code: implicitVec4OutWgsl },
+  'implicit-vec4-out-quad': { name: 'conv2d_implicit_vec4_out_quad.wgsl', code: implicitVec4OutQuadWgsl },
   depthwise: { name: 'conv2d_depthwise.wgsl', code: depthwiseWgsl },
   direct: { name: 'conv2d_direct.wgsl', code: directWgsl },
 };
@@ -120,7 +126,7 @@ const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.
  * without quad operations); the rest to
  * `im2col` where its GEMM reads vec4s (patch rows padded to them from 64 output channels per
  * group) and a patch row fits the scratch cap; stems of one group with output channels in whole
- * vec4s to `implicit-vec4-out`; else to `implicit`.
+ * vec4s to `implicit-vec4-out-quad` (`implicit-vec4-out` without quad operations); else to `implicit`.
  * The rule and its measurements are in bench/NOTES.md.
  */
 export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVariant {
@@ -130,15 +136,15 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `unknown variant '${forced}'; variants: ${CONV2D_VARIANTS.join(', ')}`);
     }
     if (forced === 'pointwise' && !isPointwise(g)) throw new WgnnError('conv2d', 'variant pointwise needs a 1x1 kernel, stride 1 and no padding');
-    const quad = forced === 'implicit-vec4-quad' || forced === 'implicit-vec4-quad-narrow';
-    if ((forced === 'implicit-vec4' || quad) && !isImplicitVec4(g)) {
+    const quad = forced === 'implicit-vec4-quad' || forced === 'implicit-vec4-quad-narrow' || forced === 'implicit-vec4-out-quad';
+    if ((forced === 'implicit-vec4' || forced === 'implicit-vec4-quad' || forced === 'implicit-vec4-quad-narrow') && !isImplicitVec4(g)) {
       throw new WgnnError(
         'conv2d',
         `variant ${forced} needs input and output channels per group that are multiples of 4; got input ${formatShape([g.N, g.H, g.W, g.Cin])}, weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`,
       );
     }
-    if (forced === 'implicit-vec4-out' && !isVec4Out(g)) {
-      throw new WgnnError('conv2d', `variant implicit-vec4-out needs one group and output channels that are a multiple of 4; got weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`);
+    if ((forced === 'implicit-vec4-out' || forced === 'implicit-vec4-out-quad') && !isVec4Out(g)) {
+      throw new WgnnError('conv2d', `variant ${forced} needs one group and output channels that are a multiple of 4; got weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`);
     }
     if (quad && !ctx.quadOps) {
       throw new WgnnError('conv2d', `variant ${forced} needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4`);
@@ -159,7 +165,8 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
   const padded = im2colRowLength(g) > patchLength(g);
   const worthIt = !padded || g.CoutG >= PADDED_IM2COL_MIN_CHANNELS;
   if (rowFits && worthIt && vec4Layout(im2colGemmView(g, 1, 0, false, LINEAR))) return 'im2col';
-  return isVec4Out(g) ? 'implicit-vec4-out' : 'implicit';
+  if (!isVec4Out(g)) return 'implicit';
+  return ctx.quadOps ? 'implicit-vec4-out-quad' : 'implicit-vec4-out';
 }
 
 /**
@@ -372,6 +379,15 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
       return {
         scratchBytes: [],
         dispatches: [{ shader: SHADERS[variant], overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 2, WG_Y: 32 }, params: { M: g.N * g.OH * g.OW, CoutG: g.CoutG, ...common }, bindings, workgroups }],
+      };
+    }
+    if (variant === 'implicit-vec4-out-quad') {
+      // A quad per 16 channels x 32 pixels, a 4 x 8 workgroup.
+      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 4 / 4), Math.ceil(g.N * g.OH * g.OW / 32 / 8), 1];
+      if (workgroups.some((w) => w > ctx.limits.maxComputeWorkgroupsPerDimension)) throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
+      return {
+        scratchBytes: [],
+        dispatches: [{ shader: SHADERS[variant], overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 4, WG_Y: 8 }, params: { M: g.N * g.OH * g.OW, CoutG: g.CoutG, ...common }, bindings, workgroups }],
       };
     }
     if (variant !== 'direct') {

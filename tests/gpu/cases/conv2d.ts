@@ -177,10 +177,10 @@ const CHUNKED: [ConvConfig, number][] = [
 ];
 
 function variantsFor(c: ConvConfig): Conv2dVariant[] {
-  // implicit-vec4-out (input channels one at a time, outputs as vec4s) is forced where it is meant
+  // implicit-vec4-out and its quad form (input channels one at a time, outputs as vec4s) are forced where they are meant
   // to run, on convolutions of one group whose input channels are not whole vec4s (stems).
   const vec4Out = c.groups === 1 && c.Cout % 4 === 0 && c.Cin % 4 !== 0;
-  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (v === 'implicit-vec4-out' ? vec4Out : !v.startsWith('implicit-vec4') || isImplicitVec4(c)));
+  return CONV2D_VARIANTS.filter((v) => (v !== 'pointwise' || isPointwise(c)) && (v !== 'depthwise' || isDepthwiseVec4(c)) && (v.startsWith('implicit-vec4-out') ? vec4Out : !v.startsWith('implicit-vec4') || isImplicitVec4(c)));
 }
 
 function conv1dCase(length: number, Cin: number, Cout: number, kernel: number, stride: number, dilation: number, padding: Padding, groups: number): GpuCase {
