@@ -138,6 +138,12 @@ describe('conv2dBackwardFilter op', () => {
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 32]).shader.name).toBe('conv2d_backward_filter_vec4_quad.wgsl');
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 48]).shader.name).toBe('conv2d_backward_filter_vec4.wgsl');
     expect(withQuads([1, 8, 8, 8], [1, 6, 6, 16]).shader.name).toBe('conv2d_backward_filter_vec4.wgsl');
+    // Stems: vec4-out-quad where its 16 x 16 blocks are at least 3/4 filled.
+    expect(withQuads([1, 8, 8, 3], [1, 6, 6, 16]).shader.name).toBe('conv2d_backward_filter_vec4_out_quad.wgsl'); // 27 rows: 84%
+    expect(withQuads([1, 8, 8, 3], [1, 6, 6, 16]).workgroups).toEqual([1, 1, 1]); // 2 blocks, 8 invocations
+    expect(withQuads([1, 8, 8, 1], [1, 6, 6, 32]).shader.name).toBe('conv2d_backward_filter_vec4_out.wgsl'); // 9 rows: 56%
+    expect(withQuads([1, 8, 8, 3], [1, 6, 6, 24]).shader.name).toBe('conv2d_backward_filter_vec4_out.wgsl'); // 63%
+    expect(() => variantOf([1, 8, 8, 3], [1, 6, 6, 16], attrs, 'vec4-out-quad')).toThrow(/variant vec4-out-quad needs the device feature 'subgroups'.*use vec4-out/);
   });
 
   it('splits a long K into chunks of output rows summed by a reduce pass; leaves a short one whole', () => {

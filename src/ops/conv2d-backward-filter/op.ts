@@ -1,7 +1,7 @@
 // conv2dBackwardFilter: the gradient of conv2d's weights, dw [KH, KW, Cin/groups, Cout], from the
 // forward input x [N, H, W, Cin] and the output gradient dy [N, OH, OW, Cout] (NHWC). Per group it
 // is one GEMM, patches^T x dy, with K = N*OH*OW; every dw element is owned by one invocation (a
-// gather: no atomics, the same inputs give the same bits). Five kernels, each forcible
+// gather: no atomics, the same inputs give the same bits). Six kernels, each forcible
 // (variants.conv2dBackwardFilter), chosen by selectBackwardFilterVariant:
 //   vec4       channels per group in and out multiples of 4: 16x8 register blocks, vec4 loads
 //              (shaders/conv2d_backward_filter_vec4.wgsl)
@@ -9,6 +9,8 @@
 //              (shaders/conv2d_backward_filter_vec4_quad.wgsl)
 //   vec4-out   one group, output channels in vec4s, input channels read one at a time: stems
 //              (shaders/conv2d_backward_filter_vec4_out.wgsl)
+//   vec4-out-quad  the same sharing x loads within quads: a quad owns 16 rows x 16 channels
+//              (shaders/conv2d_backward_filter_vec4_out_quad.wgsl)
 //   depthwise  groups = Cin = Cout (multiplier 1), channels a multiple of 4: 4 taps x 4 channels
 //              per invocation (shaders/conv2d_backward_filter_depthwise.wgsl)
 //   scalar     any shape: 4x4 blocks, scalar loads (shaders/conv2d_backward_filter.wgsl)
@@ -18,6 +20,7 @@
 import vec4Wgsl from '../../../shaders/conv2d_backward_filter_vec4.wgsl?raw';
 import vec4QuadWgsl from '../../../shaders/conv2d_backward_filter_vec4_quad.wgsl?raw';
 import vec4OutWgsl from '../../../shaders/conv2d_backward_filter_vec4_out.wgsl?raw';
+import vec4OutQuadWgsl from '../../../shaders/conv2d_backward_filter_vec4_out_quad.wgsl?raw';
 import scalarWgsl from '../../../shaders/conv2d_backward_filter.wgsl?raw';
 import depthwiseWgsl from '../../../shaders/conv2d_backward_filter_depthwise.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
@@ -27,7 +30,7 @@ import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, t
 import { reduceOp } from '../reduce/op.ts';
 import { conv2dBackwardFilterReference } from './reference.ts';
 
-export const BACKWARD_FILTER_VARIANTS = ['vec4-quad', 'vec4', 'vec4-out', 'depthwise', 'scalar'] as const;
+export const BACKWARD_FILTER_VARIANTS = ['vec4-quad', 'vec4', 'vec4-out', 'vec4-out-quad', 'depthwise', 'scalar'] as const;
 export type BackwardFilterVariant = (typeof BACKWARD_FILTER_VARIANTS)[number];
 
 export interface Conv2dBackwardFilterAttrs {
@@ -44,12 +47,13 @@ const SHADERS = {
   vec4: { name: 'conv2d_backward_filter_vec4.wgsl', code: vec4Wgsl },
   'vec4-quad': { name: 'conv2d_backward_filter_vec4_quad.wgsl', code: vec4QuadWgsl },
   'vec4-out': { name: 'conv2d_backward_filter_vec4_out.wgsl', code: vec4OutWgsl },
+  'vec4-out-quad': { name: 'conv2d_backward_filter_vec4_out_quad.wgsl', code: vec4OutQuadWgsl },
   depthwise: { name: 'conv2d_backward_filter_depthwise.wgsl', code: depthwiseWgsl },
   scalar: { name: 'conv2d_backward_filter.wgsl', code: scalarWgsl },
 };
 
 /** Rows x columns of dw each invocation owns, per variant (the depthwise rows are taps, columns channels). */
-const TILES = { vec4: [16, 8], 'vec4-quad': [16, 8], 'vec4-out': [4, 8], depthwise: [4, 4], scalar: [4, 4] } as const;
+const TILES = { vec4: [16, 8], 'vec4-quad': [16, 8], 'vec4-out': [4, 8], 'vec4-out-quad': [16, 16], depthwise: [4, 4], scalar: [4, 4] } as const;
 const WG_SIZE = 32;
 /**
  * vec4-quad's workgroups hold blocks of one group and split only (its loop bounds must be uniform
@@ -97,6 +101,18 @@ function geometry(where: string, x: TensorSpec, dy: TensorSpec, attrs: Conv2dBac
  */
 const quadFills = (CoutG: number) => CoutG % 32 === 0 || CoutG >= 64;
 
+/** The share of vec4-out-quad's 16 x 16 blocks that holds filter rows and output channels. */
+const outQuadFill = (g: Geometry) => {
+  const M = g.KH * g.KW * g.Cin;
+  return (M / (16 * Math.ceil(M / 16))) * (g.Cout / (16 * Math.ceil(g.Cout / 16)));
+};
+/**
+ * The fill from which vec4-out-quad is chosen over vec4-out. Measured (Node, p25): x [64,32,32,3]
+ * -> 16 (27 rows, 84% filled) 36 -> 24 ms; [32,28,28,1] -> 32 (9 rows, 56%) 12 vs 11; [8,56,56,3]
+ * -> 24 (63%) 22 vs 23.
+ */
+const OUT_QUAD_MIN_FILL = 0.75;
+
 const isVec4 = (g: Geometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 const isDepthwiseVec4 = (g: Geometry) => g.CinG === 1 && g.CoutG === 1 && g.groups % 4 === 0;
 /** What vec4-out runs: one group, output channels in whole vec4s (input channels read one at a time: stems). */
@@ -104,9 +120,10 @@ const isVec4Out = (g: Geometry) => g.groups === 1 && g.Cout % 4 === 0;
 
 /**
  * Pure choice of kernel: where the channels allow vec4 loads, vec4-quad where its quads fill
- * (quadFills) on devices with quad operations, else vec4; then depthwise; then vec4-out for one group with
- * output channels in vec4s (stems: x [64,32,32,3] -> 16 55-68 ms scalar, 39-41 vec4-out; x
- * [32,28,28,1] -> 32 26-46 scalar, 12-29 vec4-out); else scalar. Measured (Node,
+ * (quadFills) on devices with quad operations, else vec4; then depthwise; then for one group with
+ * output channels in vec4s vec4-out-quad where its blocks fill (OUT_QUAD_MIN_FILL), else vec4-out
+ * (stems: x [64,32,32,3] -> 16 55-68 ms scalar, 39-41 vec4-out; x [32,28,28,1] -> 32 26-46
+ * scalar, 12-29 vec4-out); else scalar. Measured (Node,
  * SwiftShader, medians of 15; this machine's timings vary by ~20% run to run): x [32,26,26,32] -> 64
  * vec4-quad 178-193 ms, vec4 217-249, scalar 484-535 (the forward conv: implicit-vec4 240,
  * implicit-vec4-quad 156-158); x [32,14,14,64] -> 128 vec4-quad 165-185, vec4 260; where a quad's column
@@ -118,7 +135,8 @@ export function selectBackwardFilterVariant(g: Geometry, ctx: PlanContext): Back
   if (forced === undefined) {
     if (isVec4(g)) return ctx.quadOps && quadFills(g.CoutG) ? 'vec4-quad' : 'vec4';
     if (isDepthwiseVec4(g)) return 'depthwise';
-    return isVec4Out(g) ? 'vec4-out' : 'scalar';
+    if (!isVec4Out(g)) return 'scalar';
+    return ctx.quadOps && outQuadFill(g) >= OUT_QUAD_MIN_FILL ? 'vec4-out-quad' : 'vec4-out';
   }
   if (!(BACKWARD_FILTER_VARIANTS as readonly string[]).includes(forced)) {
     throw new WgnnError('conv2dBackwardFilter', `unknown variant '${forced}'; variants: ${BACKWARD_FILTER_VARIANTS.join(', ')}`);
@@ -126,11 +144,11 @@ export function selectBackwardFilterVariant(g: Geometry, ctx: PlanContext): Back
   if ((forced === 'vec4' || forced === 'vec4-quad') && !isVec4(g)) {
     throw new WgnnError('conv2dBackwardFilter', `variant ${forced} needs input and output channels per group that are multiples of 4; got ${g.CinG} and ${g.CoutG}; use scalar`);
   }
-  if (forced === 'vec4-quad' && !ctx.quadOps) {
-    throw new WgnnError('conv2dBackwardFilter', "variant vec4-quad needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use vec4");
+  if ((forced === 'vec4-quad' || forced === 'vec4-out-quad') && !ctx.quadOps) {
+    throw new WgnnError('conv2dBackwardFilter', `variant ${forced} needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use ${forced === 'vec4-quad' ? 'vec4' : 'vec4-out'}`);
   }
-  if (forced === 'vec4-out' && !isVec4Out(g)) {
-    throw new WgnnError('conv2dBackwardFilter', `variant vec4-out needs one group and output channels that are a multiple of 4; got ${g.Cin} -> ${g.Cout} channels in ${g.groups} groups; use scalar`);
+  if ((forced === 'vec4-out' || forced === 'vec4-out-quad') && !isVec4Out(g)) {
+    throw new WgnnError('conv2dBackwardFilter', `variant ${forced} needs one group and output channels that are a multiple of 4; got ${g.Cin} -> ${g.Cout} channels in ${g.groups} groups; use scalar`);
   }
   if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
     throw new WgnnError('conv2dBackwardFilter', `variant depthwise needs groups == input channels == output channels, a multiple of 4; got ${g.Cin} -> ${g.Cout} channels in ${g.groups} groups; use scalar`);
@@ -208,17 +226,21 @@ export const conv2dBackwardFilterOp: OpDefinition<Conv2dBackwardFilterAttrs> = {
     if (outCount === 0) return { scratchBytes: [], dispatches: [] };
     const variant = selectBackwardFilterVariant(g, ctx);
     const [rowTiles, colTiles] = tilesOf(variant, g);
-    // vec4-quad runs whole quads of column blocks: 4 per ceil(colTiles / 4), some storing nothing.
-    const blocksPerSplit = variant === 'depthwise' ? rowTiles * colTiles : g.groups * rowTiles * (variant === 'vec4-quad' ? 4 * Math.ceil(colTiles / 4) : colTiles);
+    // vec4-quad runs whole quads of column blocks: 4 per ceil(colTiles / 4), some storing nothing;
+    // vec4-out-quad 4 invocations per 16 x 16 block.
+    const blocksPerSplit = variant === 'depthwise' ? rowTiles * colTiles
+      : variant === 'vec4-out-quad' ? 4 * rowTiles * colTiles
+      : g.groups * rowTiles * (variant === 'vec4-quad' ? 4 * Math.ceil(colTiles / 4) : colTiles);
+    const quads = variant === 'vec4-quad' || variant === 'vec4-out-quad';
     const maxSplits = Math.floor(ctx.limits.maxStorageBufferBindingSize / (outCount * 4));
     const split = splitRows(blocksPerSplit, g.N * g.OH, g.OW, maxSplits);
     const params = kernelParams(variant, g, split);
     const kernel: Dispatch = {
       shader: SHADERS[variant],
-      overrides: { WG_SIZE: variant === 'vec4-quad' ? QUAD_WG_SIZE : WG_SIZE },
+      overrides: { WG_SIZE: quads ? QUAD_WG_SIZE : WG_SIZE },
       params,
       bindings: [{ input: 0 }, { input: 1 }, split.splits > 1 ? { scratch: 0 } : { output: 0 }],
-      workgroups: variant === 'vec4-quad'
+      workgroups: quads
         ? quadWorkgroups(blocksPerSplit / g.groups, g.groups * split.splits, ctx)
         : spreadWorkgroups('conv2dBackwardFilter', Math.ceil(params.count / WG_SIZE), ctx.limits),
     };

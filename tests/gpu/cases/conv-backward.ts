@@ -18,8 +18,8 @@ function applies(variant: BackwardFilterVariant, c: ConvConfig): boolean {
   const [cinG, coutG] = [c.x[3] / c.groups, c.cout / c.groups];
   if (variant === 'vec4' || variant === 'vec4-quad') return cinG % 4 === 0 && coutG % 4 === 0;
   if (variant === 'depthwise') return cinG === 1 && coutG === 1 && c.groups % 4 === 0;
-  // vec4-out is forced where it is meant to run: one group, input channels not whole vec4s (stems).
-  if (variant === 'vec4-out') return c.groups === 1 && c.cout % 4 === 0 && c.x[3] % 4 !== 0;
+  // vec4-out and its quad form are forced where they are meant to run: one group, input channels not whole vec4s (stems).
+  if (variant === 'vec4-out' || variant === 'vec4-out-quad') return c.groups === 1 && c.cout % 4 === 0 && c.x[3] % 4 !== 0;
   return true;
 }
 
@@ -84,6 +84,9 @@ const LONG_AND_WIDE: ConvConfig[] = [
   { x: [3, 20, 19, 3], kernel: [3, 3], cout: 12, strides: [1, 1], dilations: [1, 1], padding: 'valid', groups: 1 },
   { x: [2, 9, 11, 1], kernel: [3, 2], cout: 20, strides: [2, 1], dilations: [1, 2], padding: [1, 0, 2, 1], groups: 1 },
   { x: [1, 6, 7, 2], kernel: [5, 5], cout: 4, strides: [1, 1], dilations: [1, 1], padding: 'same', groups: 1 },
+  // vec4-out-quad's 16 x 16 blocks: 27 rows (2 row quads, the second part empty) x 36 channels
+  // (3 column quads, the last with one channel quad), K split.
+  { x: [4, 18, 17, 3], kernel: [3, 3], cout: 36, strides: [1, 1], dilations: [1, 1], padding: 'valid', groups: 1 },
   { x: [3, 20, 21, 8], kernel: [3, 3], cout: 8, strides: [1, 1], dilations: [1, 1], padding: 'same', groups: 8 },
   { x: [2, 7, 6, 4], kernel: [3, 3], cout: 64, strides: [1, 1], dilations: [1, 1], padding: 'same', groups: 1 },
   { x: [1, 5, 7, 8], kernel: [3, 3], cout: 136, strides: [2, 2], dilations: [1, 1], padding: [1, 0, 0, 1], groups: 2 },
