@@ -1,9 +1,10 @@
 // conv2d_implicit_vec4_out.wgsl with the input loads shared across quads (subgroups feature), for
-// stems: each invocation owns one vec4 of output channels (a quad spans 16) and loads two 4-pixel
-// slices of the input, one channel at a time, taking its mates' slices with quad swaps. Per input
-// channel of a tap an invocation makes 8 loads of x and 1 of w for 128 multiply-adds (32 pixels x
-// 4 channels), where conv2d_implicit_vec4_out.wgsl makes 4 and 2 for 32; the taps' bounds are
-// worked out for 8 pixels instead of 32.
+// stems: each invocation owns one vec4 of output channels (a quad spans 16) of the same 16 pixels;
+// it loads one 4-pixel slice of the input, one channel at a time, and takes its mates' slices with
+// quad swaps. Per input channel of a tap an invocation makes 4 loads of x and 1 of w for 64
+// multiply-adds (16 pixels x 4 channels), where conv2d_implicit_vec4_out.wgsl makes 4 and 2 for 32;
+// each tap's bounds are worked out once per 64 outputs instead of per 32. (Two slices per invocation measured
+// level and compiled ~2x slower.)
 //   out[n, oy, ox, c] = activate(bias + sum_{ky, kx, ci}
 //       x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, ci] * w[ky, kx, ci, c])
 // Same helpers, Params and bindings as conv2d_implicit_vec4_out.wgsl. Blocks follow from
@@ -88,7 +89,7 @@ fn activate4(v: vec4<f32>) -> vec4<f32> {
   return vec4<f32>(activate(v.x, params.alpha, params.beta), activate(v.y, params.alpha, params.beta), activate(v.z, params.alpha, params.beta), activate(v.w, params.alpha, params.beta));
 }
 
-// Four output pixels (a slice of the quad's 32): where their receptive fields start.
+// Four output pixels (a slice of the quad's 16): where their receptive fields start.
 struct Slice {
   originY: vec4<i32>,
   originX: vec4<i32>,
@@ -144,40 +145,34 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u3
         @builtin(subgroup_size) subgroupSize: u32, @builtin(subgroup_invocation_id) lane: u32) {
   // Quad mates take consecutive channel quads of one block row (WG_X % 4 == 0).
   let slot = subgroup * subgroupSize + lane;
-  let m0 = (wg.y * WG_Y + slot / WG_X) * 32u;
+  let m0 = (wg.y * WG_Y + slot / WG_X) * 16u;
   let qc = wg.x * WG_X + slot % WG_X;
   let q = lane % 4u;
   let quads = params.Cout / 4u;
   let qw = min(qc, quads - 1u);
 
-  let s0 = slice(m0 + 4u * q);
-  let s1 = slice(m0 + 16u + 4u * q);
-  // c<s><slice>: pixels of slice 0 or 1 of quad mate q ^ s (s = 0: this invocation's own).
-  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>();
-  var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
-  var c20 = mat4x4<f32>(); var c21 = mat4x4<f32>();
-  var c30 = mat4x4<f32>(); var c31 = mat4x4<f32>();
+  let s = slice(m0 + 4u * q);
+  // c<s>: pixels of the slice quad mate q ^ s loads (s = 0: this invocation's own).
+  var c0 = mat4x4<f32>(); var c1 = mat4x4<f32>(); var c2 = mat4x4<f32>(); var c3 = mat4x4<f32>();
   for (var ky = 0u; ky < params.KH; ky++) {
     for (var kx = 0u; kx < params.KW; kx++) {
-      let t0 = tap(s0, ky, kx);
-      let t1 = tap(s1, ky, kx);
+      let t = tap(s, ky, kx);
       let wTap = (ky * params.KW + kx) * params.Cin * quads;
       for (var ci = 0u; ci < params.Cin; ci++) {
         let w4 = w[wTap + ci * quads + qw];
-        let v0 = loadX(t0, ci);
-        let v1 = loadX(t1, ci);
-        c00 += outer(w4, v0); c01 += outer(w4, v1);
-        c10 += outer(w4, quadSwapX(v0)); c11 += outer(w4, quadSwapX(v1));
-        c20 += outer(w4, quadSwapY(v0)); c21 += outer(w4, quadSwapY(v1));
-        c30 += outer(w4, quadSwapDiagonal(v0)); c31 += outer(w4, quadSwapDiagonal(v1));
+        let v = loadX(t, ci);
+        c0 += outer(w4, v);
+        c1 += outer(w4, quadSwapX(v));
+        c2 += outer(w4, quadSwapY(v));
+        c3 += outer(w4, quadSwapDiagonal(v));
       }
     }
   }
 
   var b = vec4<f32>(0.0);
   if (HAS_BIAS) { b = bias[qw]; }
-  store(c00, m0 + 4u * q, qc, b); store(c01, m0 + 16u + 4u * q, qc, b);
-  store(c10, m0 + 4u * (q ^ 1u), qc, b); store(c11, m0 + 16u + 4u * (q ^ 1u), qc, b);
-  store(c20, m0 + 4u * (q ^ 2u), qc, b); store(c21, m0 + 16u + 4u * (q ^ 2u), qc, b);
-  store(c30, m0 + 4u * (q ^ 3u), qc, b); store(c31, m0 + 16u + 4u * (q ^ 3u), qc, b);
+  store(c0, m0 + 4u * q, qc, b);
+  store(c1, m0 + 4u * (q ^ 1u), qc, b);
+  store(c2, m0 + 4u * (q ^ 2u), qc, b);
+  store(c3, m0 + 4u * (q ^ 3u), qc, b);
 }

@@ -1,9 +1,9 @@
-// conv2d_implicit_vec4_quad.wgsl for narrow outputs (output channels per group at most 16): the
-// quad kernel's invocations each own 8 output channels, so a quad spans 32 and, over 16 channels,
-// half of it computes blocks nobody stores. Here each invocation owns one channel quad (a quad
-// spans 16) and loads two 4-pixel slices of the input instead of one, taking its mates' slices
-// with quad swaps: 32 pixels x 4 channels an invocation, the quad kernel's loads per multiply-add
-// (8 of x and 4 of w for 512) with every lane storing.
+// conv2d_implicit_vec4_quad.wgsl for narrow outputs (output channels per group mod 32 in [1, 16]):
+// the quad kernel's invocations each own 8 output channels, so a quad spans 32 and, over 16
+// channels, half of it computes blocks nobody stores. Here each invocation owns one channel quad
+// (a quad spans 16) of the same 16 pixels: it loads one 4-pixel slice of the input and takes its
+// mates' slices with quad swaps, 4 loads of x and 4 of w per 256 multiply-adds, every lane storing.
+// (Two slices per invocation, 8 + 4 loads per 512, measured level and compiled ~2x slower.)
 //   out[n, oy, ox, g*CoutG + c] = activate(bias + sum_{ky, kx, ci < CinG}
 //       x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, g*CinG + ci] * w[ky, kx, ci, g*CoutG + c])
 // Same helpers, Params and bindings as conv2d_implicit_vec4_quad.wgsl; every quad is full and no
@@ -148,7 +148,7 @@ fn store(c: mat4x4<f32>, g: u32, m0: u32, n0: u32) {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u32,
         @builtin(subgroup_size) subgroupSize: u32, @builtin(subgroup_invocation_id) lane: u32) {
-  const TILE_M = 32u;  // output pixels of a quad (two slices of 4 loaded by each invocation)
+  const TILE_M = 16u;  // output pixels of a quad (4 of them loaded by each invocation)
   const TILE_N = 4u;   // output channels of this invocation
   // This invocation's block: quad mates take consecutive channel quads of one block row (WG_X % 4 == 0).
   let slot = subgroup * subgroupSize + lane;
@@ -157,47 +157,37 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(subgroup_id) subgroup: u3
   let g = wg.z;
   let q = lane % 4u;
 
-  let px0 = pixels(m0 + 4u * q);
-  let px1 = pixels(m0 + 16u + 4u * q);
+  let px = pixels(m0 + 4u * q);
   // The output-channel quad, clamped onto the group's last (blocks past the group still load, for
   // their quad mates' sake, and store nothing).
   let q0 = (g * params.CoutG + min(n0, params.CoutG - 4u)) / 4u;
   let group4 = g * params.CinG / 4u;
   let cin4 = params.CinG / 4u;
 
-  // c<s><slice>: pixels of slice 0 or 1 of quad mate q ^ s (s = 0: this invocation's own).
-  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>();
-  var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
-  var c20 = mat4x4<f32>(); var c21 = mat4x4<f32>();
-  var c30 = mat4x4<f32>(); var c31 = mat4x4<f32>();
+  // c<s>: pixels of the slice quad mate q ^ s loads (s = 0: this invocation's own).
+  var c0 = mat4x4<f32>(); var c1 = mat4x4<f32>(); var c2 = mat4x4<f32>(); var c3 = mat4x4<f32>();
   for (var ky = 0u; ky < params.KH; ky++) {
     for (var kx = 0u; kx < params.KW; kx++) {
-      let t0 = tap(px0, ky, kx, group4);
-      let t1 = tap(px1, ky, kx, group4);
+      let t = tap(px, ky, kx, group4);
       var k = (ky * params.KW + kx) * params.CinG;
       for (var c4 = 0u; c4 < cin4; c4++) {
         let b = loadB(k, q0);
         k += 4u;
-        let a0 = loadA(t0, c4);
-        let a1 = loadA(t1, c4);
-        c00 += b * a0; c01 += b * a1;
-        c10 += b * mat4x4<f32>(quadSwapX(a0[0]), quadSwapX(a0[1]), quadSwapX(a0[2]), quadSwapX(a0[3]));
-        c11 += b * mat4x4<f32>(quadSwapX(a1[0]), quadSwapX(a1[1]), quadSwapX(a1[2]), quadSwapX(a1[3]));
-        c20 += b * mat4x4<f32>(quadSwapY(a0[0]), quadSwapY(a0[1]), quadSwapY(a0[2]), quadSwapY(a0[3]));
-        c21 += b * mat4x4<f32>(quadSwapY(a1[0]), quadSwapY(a1[1]), quadSwapY(a1[2]), quadSwapY(a1[3]));
-        c30 += b * mat4x4<f32>(quadSwapDiagonal(a0[0]), quadSwapDiagonal(a0[1]), quadSwapDiagonal(a0[2]), quadSwapDiagonal(a0[3]));
-        c31 += b * mat4x4<f32>(quadSwapDiagonal(a1[0]), quadSwapDiagonal(a1[1]), quadSwapDiagonal(a1[2]), quadSwapDiagonal(a1[3]));
+        let a = loadA(t, c4);
+        c0 += b * a;
+        c1 += b * mat4x4<f32>(quadSwapX(a[0]), quadSwapX(a[1]), quadSwapX(a[2]), quadSwapX(a[3]));
+        c2 += b * mat4x4<f32>(quadSwapY(a[0]), quadSwapY(a[1]), quadSwapY(a[2]), quadSwapY(a[3]));
+        c3 += b * mat4x4<f32>(quadSwapDiagonal(a[0]), quadSwapDiagonal(a[1]), quadSwapDiagonal(a[2]), quadSwapDiagonal(a[3]));
       }
     }
   }
 
   if (HAS_BIAS) {
     let bias0 = quadBias(q0);
-    c00 += bias0; c10 += bias0; c20 += bias0; c30 += bias0;
-    c01 += bias0; c11 += bias0; c21 += bias0; c31 += bias0;
+    c0 += bias0; c1 += bias0; c2 += bias0; c3 += bias0;
   }
-  store(c00, g, m0 + 4u * q, n0); store(c01, g, m0 + 16u + 4u * q, n0);
-  store(c10, g, m0 + 4u * (q ^ 1u), n0); store(c11, g, m0 + 16u + 4u * (q ^ 1u), n0);
-  store(c20, g, m0 + 4u * (q ^ 2u), n0); store(c21, g, m0 + 16u + 4u * (q ^ 2u), n0);
-  store(c30, g, m0 + 4u * (q ^ 3u), n0); store(c31, g, m0 + 16u + 4u * (q ^ 3u), n0);
+  store(c0, g, m0 + 4u * q, n0);
+  store(c1, g, m0 + 4u * (q ^ 1u), n0);
+  store(c2, g, m0 + 4u * (q ^ 2u), n0);
+  store(c3, g, m0 + 4u * (q ^ 3u), n0);
 }

@@ -9,12 +9,12 @@
 //                  (channels per group in and out multiples of 4; shaders/conv2d_implicit_vec4.wgsl)
 //   implicit-vec4-quad  the same sharing input loads within quads, where the device has quad
 //                  operations (shaders/conv2d_implicit_vec4_quad.wgsl)
-//   implicit-vec4-quad-narrow  the same for at most 16 output channels per group: an invocation
-//                  per channel quad and 32 pixels (shaders/conv2d_implicit_vec4_quad_narrow.wgsl)
+//   implicit-vec4-quad-narrow  the same for narrow outputs: an invocation per channel quad and
+//                  16 pixels, 16 channels a quad (shaders/conv2d_implicit_vec4_quad_narrow.wgsl)
 //   implicit-vec4-out  stems (input channels not whole vec4s, one group, outputs in vec4s): x read
 //                  one channel at a time, weights and outputs as vec4s (shaders/conv2d_implicit_vec4_out.wgsl)
 //   implicit-vec4-out-quad  the same sharing input loads within quads: an invocation per channel
-//                  quad and 32 pixels (shaders/conv2d_implicit_vec4_out_quad.wgsl)
+//                  quad and 16 pixels (shaders/conv2d_implicit_vec4_out_quad.wgsl)
 //   implicit       implicit-vec4 with scalar loads, any shape (shaders/conv2d_implicit.wgsl)
 //   depthwise  channel multiplier 1, channels a multiple of 4: vec4 loads, a strip of output
 //              pixels per invocation (shaders/conv2d_depthwise.wgsl)
@@ -261,7 +261,7 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 /** Output pixels x output channels per workgroup of each implicit GEMM, and its workgroup shape. */
 const IMPLICIT_TILES = {
   'implicit-vec4-quad': { pixels: 64, channels: 64, wg: [8, 4] }, // WG_X a multiple of 4: a quad's blocks share their pixels
-  'implicit-vec4-quad-narrow': { pixels: 256, channels: 16, wg: [4, 8] }, // a quad per 16 channels x 32 pixels
+  'implicit-vec4-quad-narrow': { pixels: 128, channels: 16, wg: [4, 8] }, // a quad per 16 channels x 16 pixels
   'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] },
   implicit: { pixels: 32, channels: 32, wg: [8, 8] },
 } as const;
@@ -382,8 +382,8 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
       };
     }
     if (variant === 'implicit-vec4-out-quad') {
-      // A quad per 16 channels x 32 pixels, a 4 x 8 workgroup.
-      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 4 / 4), Math.ceil(g.N * g.OH * g.OW / 32 / 8), 1];
+      // A quad per 16 channels x 16 pixels, a 4 x 8 workgroup.
+      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 4 / 4), Math.ceil(g.N * g.OH * g.OW / 16 / 8), 1];
       if (workgroups.some((w) => w > ctx.limits.maxComputeWorkgroupsPerDimension)) throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
       return {
         scratchBytes: [],
