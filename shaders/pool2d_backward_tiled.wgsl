@@ -6,6 +6,9 @@
 // (max), or dY / (KH * KW) everywhere (average). Rows and columns past the last whole window are
 // in no window: the invocations of the last windows write their zeros. Against the two passes
 // (argmax into scratch, then a gather per dX element), x, dY and dX are each touched once.
+// RELU_MASK: x is a relu's output and dX also takes relu's gradient (x > 0), the pooling and relu
+// gradients in one pass (src/compile/fuse.ts): the argmax's dY only where the maximum is > 0; for
+// average pooling each tap's share where its x is.
 
 struct Params {
   count: u32,    // N * OH * OW * C / 4
@@ -19,6 +22,7 @@ struct Params {
 }
 
 override MAX: bool = true;
+override RELU_MASK: bool = false;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -40,6 +44,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let y0 = oy * params.KH;
   let x0 = ox * params.KW;
   var chosen = vec4<u32>(0u);
+  var gain = g;  // the argmax's gradient
   if (MAX) {
     var best = x[((n * params.H + y0) * params.W + x0) * C4 + c];
     for (var t = 1u; t < params.KH * params.KW; t++) {
@@ -48,11 +53,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       best = select(best, v, wins);
       chosen = select(chosen, vec4<u32>(t), wins);
     }
+    if (RELU_MASK) { gain = select(vec4<f32>(0.0), g, best > vec4<f32>(0.0)); }
   }
   let share = g / f32(params.KH * params.KW);
   for (var t = 0u; t < params.KH * params.KW; t++) {
-    let v = select(share, select(vec4<f32>(0.0), g, chosen == vec4<u32>(t)), MAX);
-    dX[((n * params.H + y0 + t / params.KW) * params.W + x0 + t % params.KW) * C4 + c] = v;
+    let at = ((n * params.H + y0 + t / params.KW) * params.W + x0 + t % params.KW) * C4 + c;
+    var v = select(vec4<f32>(0.0), gain, chosen == vec4<u32>(t));
+    if (!MAX) {
+      v = share;
+      if (RELU_MASK) { v = select(vec4<f32>(0.0), share, x[at] > vec4<f32>(0.0)); }
+    }
+    dX[at] = v;
   }
   // Rows below the last window row and columns right of the last window column get no gradient.
   let lastRow = oy + 1u == params.OH;

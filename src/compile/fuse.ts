@@ -3,7 +3,8 @@
 //   - the exact GELU written out (x * 0.5 * (1 + erf(x / sqrt 2))) becomes one gelu activation;
 //   - a constant row added after a matmul becomes its bias;
 //   - an activation after conv / dense / transposed conv / batch norm / add-sub-mul-div moves
-//     into that op's epilogue (same dispatch).
+//     into that op's epilogue (same dispatch);
+//   - in training, relu's gradient after a pooling gradient joins it (pool2dBackward reluMask).
 // A pass only fires when the intermediate value has no other consumer and is not a graph output.
 import type { GraphNode, GraphValue, ValueId } from '../graph/ir.ts';
 import { ACTIVATIONS, LINEAR, type ResolvedActivation } from '../ops/activation/kinds.ts';
@@ -110,6 +111,44 @@ function fuseActivation(program: Program, node: GraphNode): boolean {
   return true;
 }
 
+/** The value `id` views (through reshapes), and whether every reshape on the way is its input's only use. */
+function viewedValue(program: Program, id: ValueId): { root: ValueId; soleUses: boolean } {
+  let soleUses = true;
+  for (let producer = producerOf(program, id); producer?.op === 'reshape'; producer = producerOf(program, id)) {
+    id = producer.inputs[0]!;
+    soleUses &&= soleConsumer(program, id) === producer;
+  }
+  return { root: id, soleUses };
+}
+
+const producerOf = (program: Program, id: ValueId) => program.nodes.find((n) => n.outputs.includes(id));
+
+/**
+ * The gradient of conv(relu) -> pooling (the Keras CNN's pattern): the pooling gradient of the
+ * relu's output y, then relu's gradient dX * (y > 0), become one pool2dBackward with reluMask,
+ * where the pooling gradient is all of y's gradient (the relu gradient's only source). Reshapes
+ * between them (TimeDistributed's) are views of the same elements: the relu gradient's node then
+ * becomes a reshape of what it read.
+ */
+function fuseReluIntoPoolGrad(program: Program, node: GraphNode): boolean {
+  if (node.op !== 'activationGrad' || (node.attrs as { activation: ResolvedActivation }).activation.kind !== 'relu') return false;
+  const [dy, y] = node.inputs;
+  if (soleConsumer(program, dy!) !== node) return false;
+  const gradient = viewedValue(program, dy!);
+  const pool = producerOf(program, gradient.root);
+  if (!gradient.soleUses || pool?.op !== 'pool2dBackward' || (pool.attrs as { reluMask?: boolean }).reluMask) return false;
+  if (viewedValue(program, pool.inputs[0]!).root !== viewedValue(program, y!).root) return false;
+  pool.attrs = { ...(pool.attrs as object), reluMask: true };
+  if (gradient.root === dy) {
+    absorb(program, pool, node);
+  } else {
+    node.op = 'reshape';
+    node.inputs = [dy];
+    node.attrs = { shape: [...program.specs.get(node.outputs[0])!.shape], allowZero: true };
+  }
+  return true;
+}
+
 /** The single value of a scalar constant, if `id` is one. */
 function scalarConstant(program: Program, id: ValueId | undefined): number | undefined {
   const data = id === undefined ? undefined : program.values[id].data;
@@ -167,6 +206,7 @@ export function fuse(program: Program): Fusions {
       if (foldBatchNorm(program, node)) counts.batchNormFolds++, (changed = true);
       else if (fuseBias(program, node)) counts.biasFusions++, (changed = true);
       else if (fuseActivation(program, node)) counts.activationFusions++, (changed = true);
+      else if (fuseReluIntoPoolGrad(program, node)) counts.activationFusions++, (changed = true);
     }
   }
   return counts;

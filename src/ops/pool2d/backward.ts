@@ -12,12 +12,18 @@
 // scalar 78 ms; the forward pool 18 ms). 'tiled' (the default where it applies: windows that tile
 // the input, kernel == stride, no dilation or padding, C % 4 == 0) does it in one pass, an
 // invocation per window (shaders/pool2d_backward_tiled.wgsl).
+// reluMask (set by the fusion pass, src/compile/fuse.ts, where x is a relu's output and the
+// pooling gradient its only gradient): dX also takes relu's gradient, dX * (x > 0). The tiled
+// kernel applies it in its pass; the others run activationGrad's relu after the gather.
 import argmaxWgsl from '../../../shaders/pool2d_argmax.wgsl?raw';
 import backwardWgsl from '../../../shaders/pool2d_backward.wgsl?raw';
 import tiledWgsl from '../../../shaders/pool2d_backward_tiled.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
-import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
+import { ACTIVATIONS, type ResolvedActivation } from '../activation/kinds.ts';
+import { activationGradOp } from '../activation-grad/op.ts';
+import { activationGradReference } from '../activation-grad/reference.ts';
+import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext } from '../op.ts';
 import { globalPoolBackwardReference, pool2dBackwardReference } from './backward-reference.ts';
 import { geometry, type Geometry, type Pool2dAttrs } from './op.ts';
 
@@ -47,7 +53,14 @@ export function selectPoolBackwardVariant(channels: number, ctx: PlanContext, ti
   return forced as PoolBackwardVariant;
 }
 
-export const pool2dBackwardOp: OpDefinition<Pool2dAttrs> = {
+export interface Pool2dBackwardAttrs extends Pool2dAttrs {
+  /** dX also multiplied by relu's gradient at x (x > 0): x is a relu's output. */
+  reluMask?: boolean;
+}
+
+const RELU: ResolvedActivation = { kind: 'relu', ...ACTIVATIONS.relu };
+
+export const pool2dBackwardOp: OpDefinition<Pool2dBackwardAttrs> = {
   name: 'pool2dBackward',
 
   infer(where, [x, dy], attrs) {
@@ -78,7 +91,7 @@ export const pool2dBackwardOp: OpDefinition<Pool2dAttrs> = {
         scratchBytes: [],
         dispatches: [{
           shader: TILED_SHADER,
-          overrides: { MAX: Number(max), WG_SIZE },
+          overrides: { MAX: Number(max), RELU_MASK: Number(!!attrs.reluMask), WG_SIZE },
           params: { count: windowCount, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, KH: g.kernel[0], KW: g.kernel[1] },
           bindings: [{ input: 0 }, { input: 1 }, { output: 0 }],
           workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(windowCount / WG_SIZE), ctx.limits),
@@ -87,29 +100,38 @@ export const pool2dBackwardOp: OpDefinition<Pool2dAttrs> = {
     }
     const vec4 = variant === 'vec4';
     const invocations = vec4 ? count / 4 : count;
-    const gather = {
+    const windows = g.N * g.OH * g.OW * g.C;
+    const scratchBytes = max ? [windows * 4] : [];
+    // With reluMask the gather writes into the last scratch and relu's gradient moves it to dX.
+    const gathered = attrs.reluMask ? { scratch: scratchBytes.push(count * 4) - 1 } : { output: 0 };
+    const gather: Dispatch = {
       shader: BACKWARD_SHADER,
       overrides: { MAX: Number(max), COUNT_INCLUDE_PAD: Number(attrs.countIncludePad), VEC4: Number(vec4), WG_SIZE },
       params: { count: invocations, ...window, padBottom: g.pads[2], padRight: g.pads[3] },
-      bindings: [{ input: 1 }, max ? { scratch: 0 } : { unused: true as const }, { output: 0 }],
+      bindings: [{ input: 1 }, max ? { scratch: 0 } : { unused: true as const }, gathered],
       workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(invocations / WG_SIZE), ctx.limits),
     };
-    if (!max) return { scratchBytes: [], dispatches: [gather] };
-    const windows = g.N * g.OH * g.OW * g.C;
-    const argmaxInvocations = vec4 ? windows / 4 : windows;
-    const argmax = {
-      shader: ARGMAX_SHADER,
-      overrides: { VEC4: Number(vec4), WG_SIZE },
-      params: { count: argmaxInvocations, ...window },
-      bindings: [{ input: 0 }, { scratch: 0 }],
-      workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(argmaxInvocations / WG_SIZE), ctx.limits),
-    };
-    return { scratchBytes: [windows * 4], dispatches: [argmax, gather] };
+    const dispatches = [gather];
+    if (max) {
+      const argmaxInvocations = vec4 ? windows / 4 : windows;
+      dispatches.unshift({
+        shader: ARGMAX_SHADER,
+        overrides: { VEC4: Number(vec4), WG_SIZE },
+        params: { count: argmaxInvocations, ...window },
+        bindings: [{ input: 0 }, { scratch: 0 }],
+        workgroups: spreadWorkgroups('pool2dBackward', Math.ceil(argmaxInvocations / WG_SIZE), ctx.limits),
+      });
+    }
+    if (attrs.reluMask) {
+      const [relu] = activationGradOp.plan([dx, x], [dx], { activation: RELU }, ctx).dispatches;
+      dispatches.push({ ...relu, bindings: [gathered, { input: 0 }, { output: 0 }] });
+    }
+    return { scratchBytes, dispatches };
   },
 
   reference([x, dy], attrs) {
-    if (!attrs.kernel) return [globalPoolBackwardReference(x!, dy!, attrs.kind)];
-    const g = geometry('pool2dBackward', { shape: x!.shape, dtype: 'float32' }, attrs);
-    return [pool2dBackwardReference(x!, dy!, { ...attrs, kernel: g.kernel, pads: g.pads })];
+    const g = attrs.kernel ? geometry('pool2dBackward', { shape: x!.shape, dtype: 'float32' }, attrs) : undefined;
+    const dx = g ? pool2dBackwardReference(x!, dy!, { ...attrs, kernel: g.kernel, pads: g.pads }) : globalPoolBackwardReference(x!, dy!, attrs.kind);
+    return [attrs.reluMask ? activationGradReference(dx, x!, RELU) : dx];
   },
 };

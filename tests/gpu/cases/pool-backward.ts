@@ -6,7 +6,7 @@
 // without a remainder row and column). Max pooling also runs on inputs drawn from five values, so
 // most windows hold ties that the kernel must break as the reference does.
 import type { EngineOptions } from '../../../src/index.ts';
-import { pool2dBackwardOp, type PoolBackwardVariant } from '../../../src/ops/pool2d/backward.ts';
+import { pool2dBackwardOp, type Pool2dBackwardAttrs, type PoolBackwardVariant } from '../../../src/ops/pool2d/backward.ts';
 import { pool2dOp, type Pool2dAttrs } from '../../../src/ops/pool2d/op.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -17,15 +17,17 @@ interface Config {
   attrs: Omit<Pool2dAttrs, 'kind' | 'countIncludePad'>;
 }
 
-function backwardCase(shape: number[], attrs: Pool2dAttrs, ties: boolean, variant: PoolBackwardVariant): GpuCase {
+function backwardCase(shape: number[], attrs: Pool2dBackwardAttrs, ties: boolean, variant: PoolBackwardVariant): GpuCase {
   const window = attrs.kernel ? `k${attrs.kernel.join('x')} s${attrs.strides.join('x')} d${attrs.dilations.join('x')} p${JSON.stringify(attrs.padding)}` : 'global';
-  const name = `${attrs.kind}Pool2d backward [${shape}] ${window}${attrs.ceilMode ? ' ceil' : ''}${attrs.countIncludePad ? ' include-pad' : ''}${ties ? ' ties' : ''} ${variant}`;
+  const name = `${attrs.kind}Pool2d backward [${shape}] ${window}${attrs.ceilMode ? ' ceil' : ''}${attrs.countIncludePad ? ' include-pad' : ''}${ties ? ' ties' : ''}${attrs.reluMask ? ' relu-mask' : ''} ${variant}`;
   return {
     name,
     async run(ctx) {
       const engine = await ctx.engine({ pool2dBackward: variant } as EngineOptions['variants']);
       const rng = new Random(seedOf(name));
-      const data = ties ? rng.floats(product(shape)).map((v) => Math.round(v * 2) / 2) : rng.floats(product(shape));
+      const drawn = ties ? rng.floats(product(shape)).map((v) => Math.round(v * 2) / 2) : rng.floats(product(shape));
+      // With reluMask x is a relu's output: half zeros, some windows all zero (their maximum is 0).
+      const data = attrs.reluMask ? drawn.map((v) => Math.max(v, 0)) : drawn;
       const x = { shape, data };
       const yShape = pool2dOp.reference([x], attrs)[0].shape;
       const dy = { shape: yShape, data: rng.floats(product(yShape)) };
@@ -69,10 +71,21 @@ const tiles = (c: Config) => c.attrs.kernel !== undefined && c.attrs.kernel.join
 /** Every variant the config allows: vec4 needs C % 4 == 0, tiled also windows that tile the input. */
 const variants = (c: Config): PoolBackwardVariant[] => (c.shape[3] % 4 !== 0 ? ['scalar'] : tiles(c) ? ['scalar', 'vec4', 'tiled'] : ['scalar', 'vec4']);
 
-export const poolBackwardCases: GpuCase[] = CONFIGS.flatMap((c) =>
-  variants(c).flatMap((variant) => [
-    backwardCase(c.shape, { ...c.attrs, kind: 'max', countIncludePad: false }, false, variant),
-    backwardCase(c.shape, { ...c.attrs, kind: 'max', countIncludePad: false }, true, variant),
-    ...(padded(c) ? [false, true] : [false]).map((countIncludePad) => backwardCase(c.shape, { ...c.attrs, kind: 'avg', countIncludePad }, false, variant)),
-  ]),
-);
+/** reluMask (the fused relu gradient) over tiling, overlapping and global windows, every variant. */
+const MASKED = [CONFIGS[11], CONFIGS[13], CONFIGS[1], CONFIGS[15], CONFIGS[0]];
+
+export const poolBackwardCases: GpuCase[] = [
+  ...CONFIGS.flatMap((c) =>
+    variants(c).flatMap((variant) => [
+      backwardCase(c.shape, { ...c.attrs, kind: 'max', countIncludePad: false }, false, variant),
+      backwardCase(c.shape, { ...c.attrs, kind: 'max', countIncludePad: false }, true, variant),
+      ...(padded(c) ? [false, true] : [false]).map((countIncludePad) => backwardCase(c.shape, { ...c.attrs, kind: 'avg', countIncludePad }, false, variant)),
+    ]),
+  ),
+  ...MASKED.flatMap((c) =>
+    variants(c).flatMap((variant) => [
+      backwardCase(c.shape, { ...c.attrs, kind: 'max', countIncludePad: false, reluMask: true }, true, variant),
+      backwardCase(c.shape, { ...c.attrs, kind: 'avg', countIncludePad: false, reluMask: true }, false, variant),
+    ]),
+  ),
+];

@@ -1,7 +1,7 @@
 // Training on the GPU: one step's gradients and updated parameters against the CPU reference
 // for every optimizer, a classifier and a non-linear binary task that must converge, and two
 // runs with the same seed that must give the same weights bit for bit (no float atomics).
-import { createEngine, layers, model as functional, sequential, type Engine } from '../../../src/index.ts';
+import { createEngine, layers, model as functional, sequential, type Engine, type Model } from '../../../src/index.ts';
 import { Random } from '../../harness/random.ts';
 import { BUFFERS } from '../../../src/train/step-graph.ts';
 import type { OptimizerConfig } from '../../../src/train/optimizers.ts';
@@ -61,7 +61,64 @@ function twoInputCase(ids: boolean): GpuCase {
   };
 }
 
+/**
+ * conv(relu) -> pooling, where the compiler fuses relu's gradient into the pooling gradient
+ * (pool2dBackward reluMask): a CNN with max and average pools, the same under TimeDistributed
+ * (reshapes between them), and a relu output read by a pool and a second branch (no fusion: its
+ * gradient is a sum). The gradients and parameters after an epoch of 3 steps equal the CPU
+ * reference's, which runs the graph unfused; the profile shows which relu gradients remain.
+ */
+function poolReluCase(label: string, build: () => Model, sample: number[], remaining: number): GpuCase {
+  const name = `training conv(relu) -> pooling (${label}) matches the CPU reference`;
+  return {
+    name,
+    async run(ctx) {
+      const rng = new Random(43);
+      const n = 12;
+      const x = { data: rng.floats(n * sample.reduce((a, b) => a * b, 1), -1, 1), shape: [n, ...sample] };
+      const y = Float32Array.from({ length: n }, (_, i) => i % 3);
+      const results: { grads: Float32Array; params: Float32Array }[] = [];
+      for (const engine of [await ctx.engine(), await createEngine({ backend: 'cpu' })] as Engine[]) {
+        const t = engine.compile(build(), { optimizer: { name: 'adam', learningRate: 0.01 }, loss: 'sparseCategoricalCrossentropy' });
+        await t.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false });
+        results.push({ grads: await t.trainingSession.readExternal(BUFFERS.grads), params: await t.trainingSession.readExternal(BUFFERS.params) });
+        if (engine.info.backend === 'webgpu') {
+          const profile = await t.profileStep(x, y);
+          const reluGrads = profile.entries.filter((e) => e.op === 'activationGrad').length;
+          if (reluGrads !== remaining) throw new Error(`${name}: ${reluGrads} activationGrad nodes left in the step, expected ${remaining}`);
+        }
+        t.dispose();
+      }
+      const [gpu, cpu] = results;
+      expectClose(`${name}: gradients of the last step`, gpu.grads, cpu.grads, reduction(200), { seed: 43, shape: [gpu.grads.length] });
+      expectClose(`${name}: parameters after 3 steps`, gpu.params, cpu.params, reduction(200), { seed: 43, shape: [gpu.params.length] });
+    },
+  };
+}
+
+const poolCnn = () => sequential([
+  layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }), layers.maxPooling2d({ poolSize: 2 }),
+  layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }), layers.averagePooling2d({ poolSize: 2, strides: 1 }),
+  layers.flatten(), layers.dense({ units: 3, activation: 'softmax' }),
+], { inputShape: [11, 10, 3] });
+
+const poolVideo = () => sequential([
+  layers.timeDistributed(layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' })), layers.timeDistributed(layers.maxPooling2d({ poolSize: 2 })),
+  layers.timeDistributed(layers.flatten()), layers.lstm({ units: 5 }), layers.dense({ units: 3, activation: 'softmax' }),
+], { inputShape: [3, 8, 9, 2] });
+
+const poolBranches = () => {
+  const input = layers.input({ shape: [8, 8, 2] });
+  const features = layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu' }).apply(input);
+  const pooled = layers.flatten().apply(layers.maxPooling2d({ poolSize: 2 }).apply(features));
+  const joined = layers.concatenate().apply([pooled, layers.globalAveragePooling2d().apply(features)]);
+  return functional({ inputs: input, outputs: layers.dense({ units: 3, activation: 'softmax' }).apply(joined) });
+};
+
 export const trainingCases: GpuCase[] = [
+  poolReluCase('max and average pools', poolCnn, [11, 10, 3], 0),
+  poolReluCase('TimeDistributed', poolVideo, [3, 8, 9, 2], 0),
+  poolReluCase('a relu output read twice: not fused', poolBranches, [8, 8, 2], 1),
   twoInputCase(false),
   twoInputCase(true),
   ...([
