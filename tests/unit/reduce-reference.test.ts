@@ -152,6 +152,29 @@ describe('reduce runs (how the kernel walks the input)', () => {
   });
 });
 
+describe('reduce plans: few outputs of long reductions in two passes', () => {
+  const CTX = { limits: { maxComputeWorkgroupsPerDimension: 65535 } } as never;
+  const plan = (shape: number[], axes: number[], kind: ReduceKind = 'sum') => {
+    const [out] = reduceOp.infer('r', [{ shape, dtype: 'float32' }], { kind, axes, keepDims: false });
+    return reduceOp.plan([{ shape, dtype: 'float32' }], [out], { kind, axes, keepDims: false }, CTX);
+  };
+  it('cuts the outermost reduced run into chunks, then reduces the chunks', () => {
+    const bias = plan([64, 30, 30, 16], [0, 1, 2]); // a conv bias gradient: 16 sums of 57600
+    expect(bias.dispatches).toHaveLength(2);
+    expect(bias.dispatches[0].params).toMatchObject({ outCount: 64 * 16, reduceCount: 900, keptDims: [64, 1, 1, 16], redDims: [1, 1, 1, 900] });
+    expect(bias.dispatches[1].params).toMatchObject({ outCount: 16, reduceCount: 64, keptDims: [1, 1, 1, 16], redDims: [1, 1, 1, 64], redStrides: [0, 0, 0, 16] });
+    expect(bias.scratchBytes).toEqual([64 * 16 * 4]);
+    expect(plan([4096, 3], [0], 'mean').dispatches.map((d) => d.params.reduceCount)).toEqual([64, 64]);
+  });
+  it('keeps one pass for many outputs, short or prime-length runs, and kinds that do not compose', () => {
+    expect(plan([4096, 1024], [0]).dispatches).toHaveLength(1);
+    expect(plan([100, 3], [0]).dispatches).toHaveLength(1);
+    expect(plan([4099, 3], [0]).dispatches).toHaveLength(1);
+    expect(plan([4096, 3], [0], 'l2').dispatches).toHaveLength(1);
+    expect(plan([2, 3, 2, 3, 2, 3, 2, 3 * 512], [1, 3, 5, 7]).dispatches).toHaveLength(1); // four kept runs: no slot for the chunks
+  });
+});
+
 describe('reduce / argReduce errors', () => {
   const spec = (shape: number[], dtype: 'float32' | 'int32' = 'float32') => ({ shape, dtype });
   it('rejects bad axes, non-float input and ranks above 8', () => {

@@ -27,7 +27,7 @@ import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from '../conv2d/geometry.ts';
 import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
-import { reduceOp } from '../reduce/op.ts';
+import { reducePass, reduceRuns } from '../reduce/op.ts';
 import { conv2dBackwardFilterReference } from './reference.ts';
 
 export const BACKWARD_FILTER_VARIANTS = ['vec4-quad', 'vec4', 'vec4-out', 'vec4-out-quad', 'depthwise', 'scalar'] as const;
@@ -246,12 +246,8 @@ export const conv2dBackwardFilterOp: OpDefinition<Conv2dBackwardFilterAttrs> = {
     };
     if (split.splits === 1) return { scratchBytes: [], dispatches: [kernel] };
     // The partials [splits, dw] summed over the splits, in order, by the reduce kernel.
-    const partials = { shape: [split.splits, outCount], dtype: 'float32' as const };
-    const [sum] = reduceOp.plan([partials], [{ shape: [outCount], dtype: 'float32' }], { kind: 'sum', axes: [0], keepDims: false }, ctx).dispatches;
-    return {
-      scratchBytes: [split.splits * outCount * 4],
-      dispatches: [kernel, { ...sum, bindings: [{ scratch: 0 }, { output: 0 }] }],
-    };
+    const sum = reducePass('sum', outCount, reduceRuns([split.splits, outCount], [0]), split.splits, [{ scratch: 0 }, { output: 0 }], ctx);
+    return { scratchBytes: [split.splits * outCount * 4], dispatches: [kernel, sum] };
   },
 
   reference([x, dy], attrs) {

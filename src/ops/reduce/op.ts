@@ -5,7 +5,7 @@
 import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
-import { spreadWorkgroups, type OpDefinition } from '../op.ts';
+import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext } from '../op.ts';
 import { REDUCE_KINDS, reducedShape, reduceReference, reduceValues, type ReduceKind } from './reference.ts';
 
 const SHADER = { name: 'reduce.wgsl', code: reduceWgsl };
@@ -44,8 +44,57 @@ export function reduceRuns(shape: readonly number[], axes: readonly number[]): {
     }
     stride *= size;
   }
-  const pad = (runs: Run[]) => [...Array.from({ length: RUNS - runs.length }, () => ({ size: 1, stride: 0 })), ...runs];
-  return { kept: pad(kept), reduced: pad(reduced) };
+  return { kept: padRuns(kept), reduced: padRuns(reduced) };
+}
+
+/**
+ * One pass of the reduce kernel: `count` outputs, each reducing `reduceCount` elements laid out
+ * by `runs` (reduceRuns), bound as [input, output].
+ */
+export function reducePass(
+  kind: ReduceKind, count: number, runs: { kept: Run[]; reduced: Run[] }, reduceCount: number,
+  bindings: Dispatch['bindings'], ctx: Pick<PlanContext, 'limits'>,
+): Dispatch {
+  return {
+    shader: SHADER,
+    overrides: { KIND: REDUCE_KINDS.indexOf(kind), WG_SIZE },
+    params: {
+      outCount: count,
+      reduceCount,
+      empty: reduceValues(kind, []),
+      keptDims: runs.kept.map((r) => r.size),
+      keptStrides: runs.kept.map((r) => r.stride),
+      redDims: runs.reduced.map((r) => r.size),
+      redStrides: runs.reduced.map((r) => r.stride),
+    },
+    bindings,
+    workgroups: spreadWorkgroups('reduce', Math.ceil(count / WG_SIZE), ctx.limits),
+  };
+}
+
+const padRuns = (runs: Run[]): Run[] => [...Array.from({ length: RUNS - runs.length }, () => ({ size: 1, stride: 0 })), ...runs];
+
+/** Invocations a reduction is split to reach, and the least elements a chunk keeps. */
+const SPLIT_INVOCATIONS = 1024;
+const MIN_CHUNK = 64;
+
+/**
+ * Where few outputs each reduce many elements (a bias gradient: [N*H*W, C] summed over the pixels
+ * gives C outputs, each a serial walk of N*H*W), the outermost reduced run is cut into equal
+ * chunks reduced in parallel, then the chunks are reduced: sum, mean (of equal chunks), max and
+ * min compose so. Chunks: the largest divisor of the run up to SPLIT_INVOCATIONS / outputs that
+ * leaves each at least MIN_CHUNK elements; none where the kept runs leave no slot for the chunk
+ * index. Measured in bench/NOTES.md.
+ */
+function splitOf(kind: ReduceKind, outCount: number, kept: Run[], reduced: Run[]): { chunks: number; at: number } | undefined {
+  if (!['sum', 'mean', 'max', 'min'].includes(kind) || outCount >= SPLIT_INVOCATIONS || kept[0].size !== 1) return undefined;
+  const at = reduced.findIndex((r) => r.size > 1);
+  if (at < 0) return undefined;
+  const size = reduced[at].size;
+  for (let chunks = Math.min(Math.ceil(SPLIT_INVOCATIONS / outCount), Math.floor(size / MIN_CHUNK)); chunks >= 2; chunks--) {
+    if (size % chunks === 0) return { chunks, at };
+  }
+  return undefined;
 }
 
 export const reduceOp: OpDefinition<ReduceAttrs> = {
@@ -68,24 +117,24 @@ export const reduceOp: OpDefinition<ReduceAttrs> = {
     if (outCount === 0) return { scratchBytes: [], dispatches: [] };
     const shape = x!.shape;
     const { kept, reduced } = reduceRuns(shape, axes);
+    const reduceCount = sizeOf(axes.map((a) => shape[a]));
+    const dispatch = (k: ReduceKind, count: number, runs: { kept: Run[]; reduced: Run[] }, n: number, bindings: Dispatch['bindings']) => reducePass(k, count, runs, n, bindings, ctx);
+    const split = splitOf(kind, outCount, kept, reduced);
+    if (!split) return { scratchBytes: [], dispatches: [dispatch(kind, outCount, { kept, reduced }, reduceCount, [{ input: 0 }, { output: 0 }])] };
+    // Pass 1: each chunk of the outermost reduced run is reduced on its own, into partials
+    // [chunks, outCount] (the chunk index is the slowest kept run); pass 2 reduces the chunks.
+    const { chunks, at } = split;
+    const run = reduced[at];
+    const firstPass = {
+      kept: [{ size: chunks, stride: (run.size / chunks) * run.stride }, ...kept.slice(1)],
+      reduced: reduced.map((r, i) => (i === at ? { size: run.size / chunks, stride: r.stride } : r)),
+    };
+    const secondPass = { kept: [...padRuns([]).slice(1), { size: outCount, stride: 1 }], reduced: [...padRuns([]).slice(1), { size: chunks, stride: outCount }] };
     return {
-      scratchBytes: [],
+      scratchBytes: [chunks * outCount * 4],
       dispatches: [
-        {
-          shader: SHADER,
-          overrides: { KIND: REDUCE_KINDS.indexOf(kind), WG_SIZE },
-          params: {
-            outCount,
-            reduceCount: sizeOf(axes.map((a) => shape[a])),
-            empty: reduceValues(kind, []),
-            keptDims: kept.map((r) => r.size),
-            keptStrides: kept.map((r) => r.stride),
-            redDims: reduced.map((r) => r.size),
-            redStrides: reduced.map((r) => r.stride),
-          },
-          bindings: [{ input: 0 }, { output: 0 }],
-          workgroups: spreadWorkgroups('reduce', Math.ceil(outCount / WG_SIZE), ctx.limits),
-        },
+        dispatch(kind, chunks * outCount, firstPass, reduceCount / chunks, [{ input: 0 }, { scratch: 0 }]),
+        dispatch(kind, outCount, secondPass, chunks, [{ scratch: 0 }, { output: 0 }]),
       ],
     };
   },

@@ -92,6 +92,19 @@ export const reduceCases: GpuCase[] = [
   reduceCase('l2', [53, 83], [0, 1]),
   reduceCase('logSumExp', [2, 2053], [1]),
   reduceCase('logSum', [61, 67], [0, 1]),
+  // Few outputs of long reductions run in two passes (chunks of the outermost reduced run, then
+  // the chunks): a bias gradient's pixels, a middle axis, a whole tensor, NaN through both passes.
+  reduceCase('sum', [4096, 3], [0], false, ' (two passes)'),
+  reduceCase('mean', [2, 30, 30, 16], [0, 1, 2], false, ' (two passes)'),
+  reduceCase('max', [6, 1024, 5], [1], true, ' (two passes)'),
+  reduceCase('min', [2048], [0], false, ' (two passes)'),
+  {
+    name: 'reduce max / min in two passes propagate NaN',
+    async run(ctx) {
+      const engine = await ctx.engine();
+      for (const kind of ['max', 'min'] as const) await runReduce(engine, `two-pass NaN ${kind}`, kind, [2048, 2], [0], false, (x) => { x[1500] = NaN; });
+    },
+  },
   {
     name: 'reduce over an empty axis gives each kind its empty result',
     async run(ctx) {
