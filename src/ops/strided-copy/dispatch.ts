@@ -4,6 +4,8 @@
 // begin and both its sizes multiples of 4), the same kernel copies vec4s over that axis divided
 // by 4 ('vec4', the default there): a quarter of the invocations, each with one load. A slice of
 // one row of a recurrent layer's saved values (the training backward's h(t-1)) is such a copy.
+// An invocation copies a run of up to 8 consecutive elements of the innermost axis where that
+// axis does not wrap.
 import stridedCopyWgsl from '../../../shaders/strided_copy.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
@@ -17,6 +19,8 @@ export const STRIDED_COPY_VARIANTS = ['vec4', 'scalar'] as const;
 export type StridedCopyVariant = (typeof STRIDED_COPY_VARIANTS)[number];
 export const MAX_RANK = 8;
 const WG_SIZE = 256;
+/** Innermost elements one invocation copies (bench/NOTES.md). */
+const COPY_RUN = 8;
 
 export function checkRank(where: string, shape: readonly number[]): void {
   if (shape.length > MAX_RANK) throw new WgnnError(where, `rank of ${formatShape(shape)} exceeds ${MAX_RANK}`);
@@ -85,6 +89,12 @@ export function stridedCopyPlan(where: string, inShape: readonly number[], outSh
     count /= 4;
   }
   const [outs, ins, begins, steps] = [pad(axes.map((a) => a.out), 1), pad(axes.map((a) => a.input), 1), pad(axes.map((a) => a.begin), 0), pad(axes.map((a) => a.step), 1)];
+  // Runs of the innermost axis per invocation where it does not wrap (Tile and Expand's broadcast
+  // axes do): one offset computation per run instead of per element.
+  const inner = axes[axes.length - 1];
+  const run = wraps(inner) ? 1 : Math.min(inner.out, COPY_RUN);
+  const runsPerRow = Math.ceil(inner.out / run);
+  count = (count / inner.out) * runsPerRow;
   return {
     scratchBytes: [],
     dispatches: [
@@ -98,6 +108,7 @@ export function stridedCopyPlan(where: string, inShape: readonly number[], outSh
           inLo: ins.slice(0, 4), inHi: ins.slice(4),
           beginLo: begins.slice(0, 4), beginHi: begins.slice(4),
           stepLo: steps.slice(0, 4), stepHi: steps.slice(4),
+          run, runsPerRow,
         },
         bindings: [{ input: 0 }, { output: 0 }],
         workgroups: spreadWorkgroups(where, Math.ceil(count / WG_SIZE), ctx.limits),

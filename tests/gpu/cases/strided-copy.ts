@@ -63,6 +63,9 @@ const CASES: GpuCase[][] = [
   sliceCase([2, 3, 4, 5], [whole(2), { begin: 2, step: -2, size: 2 }, { begin: 3, step: 1, size: 0 }, whole(5)]),
   sliceCase([2, 1, 3, 1, 2, 2, 3, 4], [whole(2), whole(1), { begin: 2, step: -1, size: 2 }, whole(1), whole(2), { begin: 1, step: 1, size: 1 }, whole(3), { begin: 0, step: 3, size: 2 }]),
   sliceCase([33, 65], [{ begin: 1, step: 1, size: 31 }, { begin: 64, step: -5, size: 13 }]),
+  // Runs of 8 along the innermost axis with a short last one: vec4s (23 = 8 + 8 + 7) and scalars (61).
+  sliceCase([5, 100], [whole(5), { begin: 4, step: 1, size: 92 }]),
+  sliceCase([4, 70], [whole(4), { begin: 3, step: 1, size: 61 }]),
   sliceCase([5, 6], [{ begin: 4, step: -1, size: 5 }, { begin: 1, step: 2, size: 3 }], smallInts, 'int32'),
   expandCase([1], [4, 3]),
   expandCase([3, 1], [2, 3, 5]),
