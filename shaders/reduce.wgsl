@@ -11,6 +11,13 @@
 // for a reduction of the innermost axis each invocation streams through its own row.
 // log-sum-exp is two passes, max then sum of exp(x - max), so exp cannot overflow. max and min
 // propagate NaN (NumPy), tested on the bit pattern so no fast-math assumption can drop the test.
+// Elem is f32 here; the 'vec4' variant (src/ops/reduce/op.ts) swaps in vec4<f32> (and UElem
+// vec4<u32>) where the innermost axis is kept and its size a multiple of 4: an invocation owns 4
+// neighbouring outputs, and counts and strides are in vec4s.
+
+alias Elem = f32;
+alias UElem = u32;
+alias Mask = bool;
 
 struct Params {
   outCount: u32,       // output elements
@@ -27,8 +34,8 @@ override KIND: u32 = 0u;
 override WG_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> x: array<f32>;    // input, row-major
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;  // [outCount], row-major kept dims
+@group(0) @binding(1) var<storage, read_write> x: array<Elem>;    // input, row-major
+@group(0) @binding(2) var<storage, read_write> out: array<Elem>;  // [outCount], row-major kept dims
 
 // How one value joins the accumulator.
 const ADD = 0u;
@@ -39,15 +46,15 @@ const MUL = 4u;
 const MAX = 5u;
 const MIN = 6u;
 
-fn isNan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+fn isNan(v: Elem) -> Mask {
+  return (bitcast<UElem>(v) & UElem(0x7fffffffu)) > UElem(0x7f800000u);
 }
 
-fn isInf(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) == 0x7f800000u;
+fn isInf(v: Elem) -> Mask {
+  return (bitcast<UElem>(v) & UElem(0x7fffffffu)) == UElem(0x7f800000u);
 }
 
-fn join(mode: u32, acc: f32, v: f32, shift: f32) -> f32 {
+fn join(mode: u32, acc: Elem, v: Elem, shift: Elem) -> Elem {
   switch mode {
     case ADD_ABS: { return acc + abs(v); }
     case ADD_SQUARE: { return acc + v * v; }
@@ -61,7 +68,7 @@ fn join(mode: u32, acc: f32, v: f32, shift: f32) -> f32 {
 }
 
 // Folds every reduced element of the output at input offset `base` into `start`.
-fn gather(base: u32, mode: u32, start: f32, shift: f32) -> f32 {
+fn gather(base: u32, mode: u32, start: Elem, shift: Elem) -> Elem {
   var acc = start;
   let walks = params.redDims.x * params.redDims.y * params.redDims.z;
   let innerStride = params.redStrides.w;
@@ -84,7 +91,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let o = gid.x + gid.y * groups.x * WG_SIZE;
   if (o >= params.outCount) { return; }
   if (params.reduceCount == 0u) {
-    out[o] = params.empty;
+    out[o] = Elem(params.empty);
     return;
   }
   var rest = o;
@@ -95,22 +102,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   // The first reduced element sits at the base offset: it starts max and min.
   let first = x[base];
-  var result: f32;
+  let zero = Elem(0.0);
+  var result: Elem;
   switch KIND {
-    case 1u: { result = gather(base, ADD, 0.0, 0.0) / f32(params.reduceCount); }
-    case 2u: { result = gather(base, MAX, first, 0.0); }
-    case 3u: { result = gather(base, MIN, first, 0.0); }
-    case 4u: { result = gather(base, MUL, 1.0, 0.0); }
-    case 5u: { result = gather(base, ADD_ABS, 0.0, 0.0); }
-    case 6u: { result = sqrt(gather(base, ADD_SQUARE, 0.0, 0.0)); }
-    case 7u: { result = gather(base, ADD_SQUARE, 0.0, 0.0); }
-    case 8u: { result = log(gather(base, ADD, 0.0, 0.0)); }
+    case 1u: { result = gather(base, ADD, zero, zero) / f32(params.reduceCount); }
+    case 2u: { result = gather(base, MAX, first, zero); }
+    case 3u: { result = gather(base, MIN, first, zero); }
+    case 4u: { result = gather(base, MUL, Elem(1.0), zero); }
+    case 5u: { result = gather(base, ADD_ABS, zero, zero); }
+    case 6u: { result = sqrt(gather(base, ADD_SQUARE, zero, zero)); }
+    case 7u: { result = gather(base, ADD_SQUARE, zero, zero); }
+    case 8u: { result = log(gather(base, ADD, zero, zero)); }
     case 9u: {
-      let m = gather(base, MAX, first, 0.0);
+      let m = gather(base, MAX, first, zero);
       // An infinite or NaN maximum is the answer (exp(inf - inf) would be NaN).
-      result = select(m + log(gather(base, ADD_EXP, 0.0, m)), m, isInf(m) || isNan(m));
+      result = select(m + log(gather(base, ADD_EXP, zero, m)), m, isInf(m) | isNan(m));
     }
-    default: { result = gather(base, ADD, 0.0, 0.0); }
+    default: { result = gather(base, ADD, zero, zero); }
   }
   out[o] = result;
 }

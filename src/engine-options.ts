@@ -10,6 +10,7 @@ import type { NormalizeVariant } from './ops/normalize/dispatch.ts';
 import type { OptimizerVariant } from './ops/optimizer/op.ts';
 import type { PoolBackwardVariant } from './ops/pool2d/backward.ts';
 import type { PoolVariant } from './ops/pool2d/op.ts';
+import type { ReduceVariant } from './ops/reduce/op.ts';
 import type { ActivationGradVariant } from './ops/activation-grad/op.ts';
 import type { RecurrentVariant } from './ops/recurrent/variant.ts';
 import type { RecurrentTrainVariant } from './ops/recurrent-train/launch.ts';
@@ -45,6 +46,8 @@ export interface EngineOptions {
     pool2dBackward?: PoolBackwardVariant;
     /** Pooling: 'vec4' where the channels are whole vec4s, else 'scalar'. */
     pool2d?: PoolVariant;
+    /** Reductions: 'vec4' where the innermost axis is kept and whole vec4s, else 'scalar'. */
+    reduce?: ReduceVariant;
     /** Activation gradients: 'vec4' where the count is whole vec4s, else 'scalar'. */
     activationGrad?: ActivationGradVariant;
     recurrentTrain?: RecurrentTrainVariant;

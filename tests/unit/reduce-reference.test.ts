@@ -153,16 +153,24 @@ describe('reduce runs (how the kernel walks the input)', () => {
 });
 
 describe('reduce plans: few outputs of long reductions in two passes', () => {
-  const CTX = { limits: { maxComputeWorkgroupsPerDimension: 65535 } } as never;
-  const plan = (shape: number[], axes: number[], kind: ReduceKind = 'sum') => {
+  const ctx = (forced?: string) => ({ limits: { maxComputeWorkgroupsPerDimension: 65535 }, forcedVariants: forced ? { reduce: forced } : {} }) as never;
+  const plan = (shape: number[], axes: number[], kind: ReduceKind = 'sum', forced?: string) => {
     const [out] = reduceOp.infer('r', [{ shape, dtype: 'float32' }], { kind, axes, keepDims: false });
-    return reduceOp.plan([{ shape, dtype: 'float32' }], [out], { kind, axes, keepDims: false }, CTX);
+    return reduceOp.plan([{ shape, dtype: 'float32' }], [out], { kind, axes, keepDims: false }, ctx(forced));
   };
   it('cuts the outermost reduced run into chunks, then reduces the chunks', () => {
-    const bias = plan([64, 30, 30, 16], [0, 1, 2]); // a conv bias gradient: 16 sums of 57600
+    const bias = plan([64, 30, 30, 16], [0, 1, 2], 'sum', 'scalar'); // a conv bias gradient: 16 sums of 57600
     expect(bias.dispatches).toHaveLength(2);
-    expect(bias.dispatches[0].params).toMatchObject({ outCount: 64 * 16, reduceCount: 900, keptDims: [64, 1, 1, 16], redDims: [1, 1, 1, 900] });
+    expect(bias.dispatches[0].params).toMatchObject({ outCount: 64 * 16, reduceCount: 900, keptDims: [64, 1, 1, 16], keptStrides: [14400, 0, 0, 1], redDims: [1, 1, 1, 900], redStrides: [0, 0, 0, 16] });
     expect(bias.dispatches[1].params).toMatchObject({ outCount: 16, reduceCount: 64, keptDims: [1, 1, 1, 16], redDims: [1, 1, 1, 64], redStrides: [0, 0, 0, 16] });
+    // The same in vec4s (the default: the channels are kept, 16 of them): counts and strides / 4.
+    const vec4 = plan([64, 30, 30, 16], [0, 1, 2]);
+    expect(vec4.dispatches.map((d) => d.shader.name)).toEqual(['reduce.wgsl (vec4)', 'reduce.wgsl (vec4)']);
+    expect(vec4.dispatches[0].params).toMatchObject({ outCount: 64 * 4, reduceCount: 900, keptDims: [64, 1, 1, 4], keptStrides: [3600, 0, 0, 1], redDims: [1, 1, 1, 900], redStrides: [0, 0, 0, 4] });
+    expect(vec4.dispatches[1].params).toMatchObject({ outCount: 4, reduceCount: 64, keptDims: [1, 1, 1, 4], redDims: [1, 1, 1, 64], redStrides: [0, 0, 0, 4] });
+    expect(plan([5, 7, 6], [1]).dispatches[0].shader.name).toBe('reduce.wgsl'); // 6 channels
+    expect(plan([5, 8], [1]).dispatches[0].shader.name).toBe('reduce.wgsl'); // the innermost axis reduced
+    expect(() => plan([5, 7, 6], [1], 'sum', 'vec4')).toThrow(/reduce: variant vec4 needs the innermost axis kept and its size a multiple of 4/);
     expect(bias.scratchBytes).toEqual([64 * 16 * 4]);
     expect(plan([4096, 3], [0], 'mean').dispatches.map((d) => d.params.reduceCount)).toEqual([64, 64]);
   });

@@ -4,6 +4,7 @@
 // of a GlobalAveragePool, reductions thousands long, empty reductions, NaN, and arg max / arg
 // min over small integers, so that ties are everywhere, with selectLast both ways.
 import type { Engine } from '../../../src/index.ts';
+import type { ReduceVariant } from '../../../src/ops/reduce/op.ts';
 import { argReduceReference, REDUCE_KINDS, reduceReference, type ReduceKind } from '../../../src/ops/reduce/reference.ts';
 import { expectClose, reduction } from '../../harness/compare.ts';
 import { Random, seedOf } from '../../harness/random.ts';
@@ -34,18 +35,18 @@ async function runReduce(engine: Engine, name: string, kind: ReduceKind, shape: 
   expectMatches(name, await out.data(), expected.data, product(axes.map((a) => shape[a])), { seed: rng.seed, shape: expected.shape });
 }
 
-function reduceCase(kind: ReduceKind, shape: number[], axes: number[], keepDims = false, note = ''): GpuCase {
-  const name = `reduce ${kind} [${shape}] over [${axes}]${keepDims ? ' keepDims' : ''}${note}`;
-  return { name, run: async (ctx) => runReduce(await ctx.engine(), name, kind, shape, axes, keepDims) };
+function reduceCase(kind: ReduceKind, shape: number[], axes: number[], keepDims = false, note = '', variant?: ReduceVariant): GpuCase {
+  const name = `reduce ${kind} [${shape}] over [${axes}]${keepDims ? ' keepDims' : ''}${note}${variant ? ` ${variant}` : ''}`;
+  return { name, run: async (ctx) => runReduce(await ctx.engine(variant && { reduce: variant }), name, kind, shape, axes, keepDims) };
 }
 
 /** Every kind on one shape and axis set, in one case (one engine, ten pipelines). */
-function everyKind(shape: number[], axes: number[], keepDims = false): GpuCase {
-  const name = `reduce every kind [${shape}] over [${axes}]${keepDims ? ' keepDims' : ''}`;
+function everyKind(shape: number[], axes: number[], keepDims = false, variant?: ReduceVariant): GpuCase {
+  const name = `reduce every kind [${shape}] over [${axes}]${keepDims ? ' keepDims' : ''}${variant ? ` ${variant}` : ''}`;
   return {
     name,
     async run(ctx) {
-      const engine = await ctx.engine();
+      const engine = await ctx.engine(variant && { reduce: variant });
       for (const kind of REDUCE_KINDS) await runReduce(engine, `${name}: ${kind}`, kind, shape, axes, keepDims);
     },
   };
@@ -98,11 +99,27 @@ export const reduceCases: GpuCase[] = [
   reduceCase('mean', [2, 30, 30, 16], [0, 1, 2], false, ' (two passes)'),
   reduceCase('max', [6, 1024, 5], [1], true, ' (two passes)'),
   reduceCase('min', [2048], [0], false, ' (two passes)'),
+  reduceCase('sum', [4096, 8], [0], false, ' (two passes)', 'scalar'),
   {
     name: 'reduce max / min in two passes propagate NaN',
     async run(ctx) {
       const engine = await ctx.engine();
-      for (const kind of ['max', 'min'] as const) await runReduce(engine, `two-pass NaN ${kind}`, kind, [2048, 2], [0], false, (x) => { x[1500] = NaN; });
+      for (const kind of ['max', 'min'] as const) {
+        await runReduce(engine, `two-pass NaN ${kind}`, kind, [2048, 2], [0], false, (x) => { x[1500] = NaN; });
+        await runReduce(engine, `two-pass NaN ${kind} in vec4s`, kind, [2048, 4], [0], false, (x) => { x[1501] = NaN; });
+      }
+    },
+  },
+  // vec4 (the innermost axis kept, whole vec4s: an invocation per 4 outputs), every kind, forced both ways.
+  everyKind([3, 5, 8], [1], false, 'vec4'),
+  everyKind([3, 5, 8], [1], false, 'scalar'),
+  everyKind([2, 3, 4, 12], [0, 2], true, 'vec4'),
+  reduceCase('mean', [2, 7, 5, 20], [1, 2], true, ' (NHWC spatial mean)', 'vec4'),
+  {
+    name: 'reduce over an empty axis in vec4s gives each kind its empty result',
+    async run(ctx) {
+      const engine = await ctx.engine({ reduce: 'vec4' });
+      for (const kind of REDUCE_KINDS) await runReduce(engine, `empty ${kind}`, kind, [3, 0, 4], [1], true);
     },
   },
   {
