@@ -149,7 +149,7 @@ describe('conv2dBackwardFilter op', () => {
   it('splits a long K into chunks of output rows summed by a reduce pass; leaves a short one whole', () => {
     // Keras-sized: x [32, 26, 26, 32], 3x3 -> 64: 144 blocks, K = 18432 pixels.
     const big = conv2dBackwardFilterOp.plan([spec([32, 26, 26, 32]), spec([32, 24, 24, 64])], [spec([3, 3, 32, 64])], attrs, CTX);
-    expect(big.dispatches.map((d) => d.shader.name)).toEqual(['conv2d_backward_filter_vec4.wgsl', 'reduce.wgsl']);
+    expect(big.dispatches.map((d) => d.shader.name)).toEqual(['conv2d_backward_filter_vec4.wgsl', 'reduce.wgsl (vec4)']);
     expect(big.scratchBytes).toEqual([15 * 3 * 3 * 32 * 64 * 4]);
     const small = conv2dBackwardFilterOp.plan([spec([1, 8, 8, 8]), spec([1, 6, 6, 12])], [spec([3, 3, 8, 12])], attrs, CTX);
     expect(small.dispatches).toHaveLength(1);
