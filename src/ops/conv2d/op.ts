@@ -262,6 +262,8 @@ function im2colPlan(g: ConvGeometry, hasBias: boolean, act: ResolvedActivation, 
 const IMPLICIT_TILES = {
   'implicit-vec4-quad': { pixels: 64, channels: 64, wg: [8, 4] }, // WG_X a multiple of 4: a quad's blocks share their pixels
   'implicit-vec4-quad-narrow': { pixels: 128, channels: 16, wg: [4, 8] }, // a quad per 16 channels x 16 pixels
+  'implicit-vec4-out': { pixels: 128, channels: 16, wg: [2, 32] }, // 4 pixels x 8 channels an invocation
+  'implicit-vec4-out-quad': { pixels: 128, channels: 16, wg: [4, 8] }, // a quad per 16 channels x 16 pixels
   'implicit-vec4': { pixels: 64, channels: 64, wg: [8, 4] },
   implicit: { pixels: 32, channels: 32, wg: [8, 8] },
 } as const;
@@ -275,7 +277,7 @@ const IMPLICIT_TILES = {
  */
 function implicitTile(variant: keyof typeof IMPLICIT_TILES, CoutG: number) {
   const tile = IMPLICIT_TILES[variant];
-  if (variant === 'implicit' || variant === 'implicit-vec4-quad-narrow') return tile;
+  if (variant !== 'implicit-vec4' && variant !== 'implicit-vec4-quad') return tile;
   const idle = (width: number) => Math.ceil(CoutG / width) * width - CoutG;
   return idle(32) < idle(64) ? { pixels: 128, channels: 32, wg: [4, 8] as const } : tile;
 }
@@ -372,24 +374,6 @@ export const conv2dOp: OpDefinition<Conv2dAttrs> = {
     const bindings = [{ input: 0 }, { input: 1 }, biasBinding, { output: 0 }];
     if (variant === 'depthwise') return { scratchBytes: [], dispatches: [depthwiseDispatch(g, !!bias, act, bindings, ctx)] };
     const common = { ...windowParams(g), Cout: g.Cout, KH: g.KH, alpha: act.alpha, beta: act.beta };
-    if (variant === 'implicit-vec4-out') {
-      // 4 pixels x 8 channels an invocation, a 2 x 32 workgroup.
-      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 8 / 2), Math.ceil(g.N * g.OH * g.OW / 4 / 32), 1];
-      if (workgroups.some((w) => w > ctx.limits.maxComputeWorkgroupsPerDimension)) throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
-      return {
-        scratchBytes: [],
-        dispatches: [{ shader: SHADERS[variant], overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 2, WG_Y: 32 }, params: { M: g.N * g.OH * g.OW, CoutG: g.CoutG, ...common }, bindings, workgroups }],
-      };
-    }
-    if (variant === 'implicit-vec4-out-quad') {
-      // A quad per 16 channels x 16 pixels, a 4 x 8 workgroup.
-      const workgroups: [number, number, number] = [Math.ceil(g.Cout / 4 / 4), Math.ceil(g.N * g.OH * g.OW / 16 / 8), 1];
-      if (workgroups.some((w) => w > ctx.limits.maxComputeWorkgroupsPerDimension)) throw new WgnnError('conv2d', `output ${formatShape(out.shape)} needs workgroups ${formatShape(workgroups)}, past the device limit`);
-      return {
-        scratchBytes: [],
-        dispatches: [{ shader: SHADERS[variant], overrides: { HAS_BIAS: Number(!!bias), ACTIVATION: act.code, WG_X: 4, WG_Y: 8 }, params: { M: g.N * g.OH * g.OW, CoutG: g.CoutG, ...common }, bindings, workgroups }],
-      };
-    }
     if (variant !== 'direct') {
       return { scratchBytes: [], dispatches: [implicitDispatch(variant, g, out, !!bias, act, common, bindings, ctx)] };
     }
