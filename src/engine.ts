@@ -1,15 +1,13 @@
 // The engine: owns a backend (a WebGPU device, or the CPU reference), makes tensors, and runs
-// ops on them. Every op goes through the same path: infer (validate + shapes), then either the
-// GPU plan or the CPU reference.
+// ops on them (src/runtime/eager.ts: infer, then the GPU plan or the CPU reference).
 import { acquireDevice } from './device/acquire.ts';
 import type { ConvOptions, ConvTransposeOptions, EngineInfo, EngineOptions, MatmulOptions, PoolOptions, TrainingOptions } from './engine-options.ts';
 import { WgnnError } from './errors.ts';
 import { resolveActivation, type Activation, type ActivationKind } from './ops/activation/kinds.ts';
 import { activationOp } from './ops/activation/op.ts';
 import { binaryOp, type BinaryOp } from './ops/binary/op.ts';
-import type { HostTensor } from './ops/host-tensor.ts';
 import { matmulOp } from './ops/matmul/op.ts';
-import type { OpDefinition, PlanContext, TensorSpec } from './ops/op.ts';
+import type { OpDefinition, PlanContext } from './ops/op.ts';
 import { softmaxOp } from './ops/softmax/op.ts';
 import { transposeOp } from './ops/transpose/op.ts';
 import { padOp } from './ops/pad/op.ts';
@@ -25,6 +23,7 @@ import { checkSequenceLens, type LstmOptions, type LstmResult, PreparedRecurrent
 import type { GruWeightsSpec, LstmWeightsSpec, SimpleRnnWeightsSpec, WeightArray } from './ops/recurrent/convert.ts';
 import type { CellKind } from './ops/recurrent/layout.ts';
 import { recurrentOp } from './ops/recurrent/op.ts';
+import { runEager } from './runtime/eager.ts';
 import { GpuExecutor } from './runtime/gpu-executor.ts';
 import { CompiledModel } from './runtime/compiled-model.ts';
 import { Model } from './model/model.ts';
@@ -394,70 +393,7 @@ export class Engine implements TensorOwner {
     return this.execute(op, binaryOp, [a, b], { op })[0];
   }
 
-  /** The storage of each external tensor by name: float32 tensors of this engine, one storage each (all are writable). */
-  private externalStorages(where: string, externals: Record<string, Tensor>): Map<string, Storage> {
-    const storages = new Map<string, Storage>();
-    for (const [name, t] of Object.entries(externals)) {
-      if (!(t instanceof Tensor) || t.owner !== this || t.dtype !== 'float32') throw new WgnnError(where, `external '${name}' must be a float32 tensor of this engine, got ${String(t)}`);
-      const storage = t.storage(`${where} external '${name}'`);
-      const other = [...storages].find(([, s]) => s === storage);
-      if (other) throw new WgnnError(where, `externals '${other[0]}' and '${name}' share one buffer; each must have its own`);
-      storages.set(name, storage);
-    }
-    return storages;
-  }
-
   private execute<A>(where: string, op: OpDefinition<A>, inputs: (Tensor | undefined)[], attrs: A, externals: Record<string, Tensor> = {}): Tensor[] {
-    for (const t of inputs) {
-      if (!t) continue;
-      if (!(t instanceof Tensor)) throw new WgnnError(where, `inputs must be wgnn Tensors, got ${String(t)}`);
-      t.storage(where);
-      if (t.owner !== this) throw new WgnnError(where, `tensor ${formatShape(t.shape)} belongs to another engine`);
-    }
-    this.gpu?.checkAlive();
-    if (this.gpu) {
-      // One buffer bound twice in a dispatch is rejected (all storage bindings are writable):
-      // a repeated input (matmul(t, t), or two views of one tensor) is read from a copy.
-      const seen = new Set<Storage>();
-      const copies: Tensor[] = [];
-      const distinct = inputs.map((t) => {
-        if (!t) return t;
-        const storage = t.storage(where);
-        if (!seen.has(storage)) {
-          seen.add(storage);
-          return t;
-        }
-        const copy = this.execute(`${where}/copy`, activationOp, [t], resolveActivation(where, 'linear'))[0];
-        copies.push(copy);
-        return copy;
-      });
-      if (copies.length) {
-        try {
-          return this.execute(where, op, distinct, attrs, externals);
-        } finally {
-          for (const c of copies) c.dispose();
-        }
-      }
-    }
-    const specs: (TensorSpec | undefined)[] = inputs.map((t) => t && { shape: [...t.shape], dtype: t.dtype });
-    const outputs = op.infer(where, specs, attrs);
-    const externalStorages = this.externalStorages(where, externals);
-    if (!this.gpu) {
-      const hosts = inputs.map((t): HostTensor | undefined => {
-        if (!t) return undefined;
-        const data = (t.storage(where) as { data: TensorData }).data;
-        return { shape: [...t.shape], data: data as Float32Array };
-      });
-      const arrays = new Map([...externalStorages].map(([name, s]) => [name, (s as { data: Float32Array }).data]));
-      const results = op.reference(hosts, attrs, arrays);
-      if (op.effects) op.referenceEffects?.(hosts, attrs, arrays);
-      return results.map((r, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'cpu', data: r.data, holders: 0 }));
-    }
-    const plan = op.plan(specs, outputs, attrs, this.planContext);
-    const buffers = inputs.map((t) => t && (t.storage(where) as { buffer: GPUBuffer }).buffer);
-    const externalBuffers = new Map([...externalStorages].map(([name, s]) => [name, (s as { buffer: GPUBuffer }).buffer]));
-    return this.gpu
-      .run(where, plan, buffers, outputs, externalBuffers)
-      .map((buffer, i) => new Tensor(this, outputs[i].shape, outputs[i].dtype, { kind: 'gpu', buffer, holders: 0 }));
+    return runEager({ owner: this, gpu: this.gpu, planContext: this.planContext }, where, op, inputs, attrs, externals);
   }
 }
