@@ -83,6 +83,34 @@ export interface OpDefinition<Attrs> {
   referenceEffects?(inputs: (HostTensor | undefined)[], attrs: Attrs, externals: Map<string, Float32Array>): void;
 }
 
+export const VEC4_VARIANTS = ['vec4', 'scalar'] as const;
+export type Vec4Variant = (typeof VEC4_VARIANTS)[number];
+
+/**
+ * The choice of kernels that run the same shader over f32 or vec4<f32> (vec4Shader): 'vec4'
+ * where `fits`, else 'scalar', unless ctx.forcedVariants[op] names one; a forced 'vec4' that does
+ * not fit is an error saying what it `needs`.
+ */
+export function selectVec4Variant(op: string, ctx: Pick<PlanContext, 'forcedVariants'>, fits: boolean, needs: string): Vec4Variant {
+  const forced = ctx.forcedVariants[op];
+  if (forced === undefined) return fits ? 'vec4' : 'scalar';
+  if (!(VEC4_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError(op, `unknown variant '${forced}'; variants: ${VEC4_VARIANTS.join(', ')}`);
+  if (forced === 'vec4' && !fits) throw new WgnnError(op, `variant vec4 needs ${needs}; use scalar`);
+  return forced as Vec4Variant;
+}
+
+/**
+ * The vec4 form of a shader written over `alias Elem = f32;` (and, where it has them, `alias
+ * UElem = u32;` and `alias Mask = bool;`): the same code over vec4s.
+ */
+export function vec4Shader(shader: { name: string; code: string }): { name: string; code: string } {
+  const code = shader.code
+    .replace('alias Elem = f32;', 'alias Elem = vec4<f32>;')
+    .replace('alias UElem = u32;', 'alias UElem = vec4<u32>;')
+    .replace('alias Mask = bool;', 'alias Mask = vec4<bool>;');
+  return { name: `${shader.name} (vec4)`, code };
+}
+
 /** Splits a count of workgroups over x and y so neither exceeds the per-dimension limit. */
 export function spreadWorkgroups(where: string, groups: number, limits: DeviceLimits): [number, number, number] {
   const max = limits.maxComputeWorkgroupsPerDimension;

@@ -7,17 +7,16 @@ import activationGradWgsl from '../../../shaders/activation_grad.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { ACTIVATIONS, type ResolvedActivation } from '../activation/kinds.ts';
-import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
+import { selectVec4Variant, spreadWorkgroups, vec4Shader, type OpDefinition, type PlanContext, type Vec4Variant } from '../op.ts';
 import { activationGradReference } from './reference.ts';
 import { usesOutput } from './uses-output.ts';
 
 export { usesOutput };
 
 const SHADER = { name: 'activation_grad.wgsl', code: activationGradWgsl };
-const SHADER_VEC4 = { name: 'activation_grad.wgsl (vec4)', code: activationGradWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
+const SHADER_VEC4 = vec4Shader(SHADER);
 const WG_SIZE = 256;
-export const ACTIVATION_GRAD_VARIANTS = ['vec4', 'scalar'] as const;
-export type ActivationGradVariant = (typeof ACTIVATION_GRAD_VARIANTS)[number];
+export type ActivationGradVariant = Vec4Variant;
 
 /**
  * Pure choice: 'vec4' (an invocation per 4 elements, the same shader over vec4s) where the count
@@ -25,11 +24,7 @@ export type ActivationGradVariant = (typeof ACTIVATION_GRAD_VARIANTS)[number];
  * [64,30,30,16] 21 -> 12.5 ms p25; notes in bench/NOTES.md.
  */
 export function selectActivationGradVariant(count: number, ctx: Pick<PlanContext, 'forcedVariants'>): ActivationGradVariant {
-  const forced = ctx.forcedVariants.activationGrad;
-  if (forced === undefined) return count % 4 === 0 ? 'vec4' : 'scalar';
-  if (!(ACTIVATION_GRAD_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError('activationGrad', `unknown variant '${forced}'; variants: ${ACTIVATION_GRAD_VARIANTS.join(', ')}`);
-  if (forced === 'vec4' && count % 4 !== 0) throw new WgnnError('activationGrad', `variant vec4 needs a count that is a multiple of 4, got ${count}; use scalar`);
-  return forced as ActivationGradVariant;
+  return selectVec4Variant('activationGrad', ctx, count % 4 === 0, `a count that is a multiple of 4, got ${count}`);
 }
 
 export interface ActivationGradAttrs {

@@ -26,6 +26,7 @@ import depthwiseWgsl from '../../../shaders/conv2d_backward_filter_depthwise.wgs
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { convOutputSize, resolvePads, type Pads, type Pair, type Padding } from '../conv2d/geometry.ts';
+import { isVec4Out } from '../conv2d/op.ts';
 import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
 import { reducePass, reduceRuns } from '../reduce/op.ts';
 import { conv2dBackwardFilterReference } from './reference.ts';
@@ -103,8 +104,9 @@ const quadFills = (CoutG: number) => CoutG % 32 === 0 || CoutG >= 64;
 
 /** The share of vec4-out-quad's 16 x 16 blocks that holds filter rows and output channels. */
 const outQuadFill = (g: Geometry) => {
-  const M = g.KH * g.KW * g.Cin;
-  return (M / (16 * Math.ceil(M / 16))) * (g.Cout / (16 * Math.ceil(g.Cout / 16)));
+  const [rowTiles, colTiles] = tilesOf('vec4-out-quad', g);
+  const [tileRows, tileCols] = TILES['vec4-out-quad'];
+  return (g.KH * g.KW * g.Cin * g.Cout) / (rowTiles * tileRows * colTiles * tileCols);
 };
 /**
  * The fill from which vec4-out-quad is chosen over vec4-out. Measured (Node, p25): x [64,32,32,3]
@@ -115,8 +117,6 @@ const OUT_QUAD_MIN_FILL = 0.75;
 
 const isVec4 = (g: Geometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 const isDepthwiseVec4 = (g: Geometry) => g.CinG === 1 && g.CoutG === 1 && g.groups % 4 === 0;
-/** What vec4-out runs: one group, output channels in whole vec4s (input channels read one at a time: stems). */
-const isVec4Out = (g: Geometry) => g.groups === 1 && g.Cout % 4 === 0;
 
 /**
  * Pure choice of kernel: where the channels allow vec4 loads, vec4-quad where its quads fill

@@ -112,8 +112,8 @@ const isPointwise = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.strides[0
 /** What the vec4 implicit GEMM runs: channels per group in and out whole vec4s. */
 export const isImplicitVec4 = (g: ConvGeometry) => g.CinG % 4 === 0 && g.CoutG % 4 === 0;
 
-/** What implicit-vec4-out runs: one group and output channels in whole vec4s (input channels read one at a time: stems). */
-export const isVec4Out = (g: ConvGeometry) => g.groups === 1 && g.Cout % 4 === 0;
+/** What implicit-vec4-out and the vec4-out filter gradients run: one group and output channels in whole vec4s (input channels read one at a time: stems). */
+export const isVec4Out = (g: Pick<ConvGeometry, 'groups' | 'Cout'>) => g.groups === 1 && g.Cout % 4 === 0;
 
 /** What the depthwise kernel runs: one input and one output channel per group, whole vec4s of channels. */
 const isDepthwiseVec4 = (g: ConvGeometry) => g.CinG === 1 && g.CoutG === 1 && g.groups > 1 && g.Cin % 4 === 0;

@@ -10,14 +10,14 @@
 import optimizerStepWgsl from '../../../shaders/optimizer_step.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape } from '../../shape.ts';
-import { spreadWorkgroups, type OpDefinition, type PlanContext } from '../op.ts';
+import { spreadWorkgroups, vec4Shader, type OpDefinition, type PlanContext } from '../op.ts';
 import { optimizerStateSlots, resolveOptimizer, type OptimizerAttrs, type OptimizerConfig } from './config.ts';
 import { optimizerStepReference } from './reference.ts';
 
 export { DEFAULT_LEARNING_RATE, initialState, optimizerStateSlots, optimizerStepValues, STEP_LAYOUT, STEP_SLOTS, stateSlotNames, type OptimizerAttrs, type OptimizerKind } from './config.ts';
 
 const SHADER = { name: 'optimizer_step.wgsl', code: optimizerStepWgsl };
-const SHADER_VEC4 = { name: 'optimizer_step.wgsl (vec4)', code: optimizerStepWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
+const SHADER_VEC4 = vec4Shader(SHADER);
 export const OPTIMIZER_VARIANTS = ['vec4', 'scalar'] as const;
 export type OptimizerVariant = (typeof OPTIMIZER_VARIANTS)[number];
 const KIND_CODES = { sgd: 0, adam: 1, adamw: 1, rmsprop: 2, adagrad: 3 } as const;

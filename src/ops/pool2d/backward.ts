@@ -84,9 +84,10 @@ export const pool2dBackwardOp: OpDefinition<Pool2dBackwardAttrs> = {
       padTop: g.pads[0], padLeft: g.pads[1],
     };
     const max = attrs.kind === 'max';
+    const windows = g.N * g.OH * g.OW * g.C;
     const variant = selectPoolBackwardVariant(g.C, ctx, windowsTile(attrs, g));
     if (variant === 'tiled') {
-      const windowCount = (g.N * g.OH * g.OW * g.C) / 4;
+      const windowCount = windows / 4;
       return {
         scratchBytes: [],
         dispatches: [{
@@ -100,7 +101,6 @@ export const pool2dBackwardOp: OpDefinition<Pool2dBackwardAttrs> = {
     }
     const vec4 = variant === 'vec4';
     const invocations = vec4 ? count / 4 : count;
-    const windows = g.N * g.OH * g.OW * g.C;
     const scratchBytes = max ? [windows * 4] : [];
     // With reluMask the gather writes into the last scratch and relu's gradient moves it to dX.
     const gathered = attrs.reluMask ? { scratch: scratchBytes.push(count * 4) - 1 } : { output: 0 };

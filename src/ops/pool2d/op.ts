@@ -5,25 +5,20 @@ import poolWgsl from '../../../shaders/pool2d.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
 import { resolvePads, type Pads, type Pair, type Padding } from '../conv2d/geometry.ts';
-import { spreadWorkgroups, type OpDefinition, type PlanContext, type TensorSpec } from '../op.ts';
+import { selectVec4Variant, spreadWorkgroups, vec4Shader, type OpDefinition, type PlanContext, type TensorSpec, type Vec4Variant } from '../op.ts';
 import { globalPoolReference, pool2dReference, type PoolKind } from './reference.ts';
 
 const SHADER = { name: 'pool2d.wgsl', code: poolWgsl };
-const SHADER_VEC4 = { name: 'pool2d.wgsl (vec4)', code: poolWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;') };
-export const POOL_VARIANTS = ['vec4', 'scalar'] as const;
-export type PoolVariant = (typeof POOL_VARIANTS)[number];
+const SHADER_VEC4 = vec4Shader(SHADER);
+export type PoolVariant = Vec4Variant;
 
 /**
  * Pure choice: 'vec4' (an invocation per 4 channels, the same shader over vec4s) where the channels
  * are whole vec4s, else 'scalar' (forced: variants.pool2d). Measured (Node): [64,30,30,16] 2x2/2
  * (the video model's first pool) 40 -> 14 ms p25; notes in bench/NOTES.md.
  */
-export function selectPoolVariant(channels: number, ctx: PlanContext): PoolVariant {
-  const forced = ctx.forcedVariants.pool2d;
-  if (forced === undefined) return channels % 4 === 0 ? 'vec4' : 'scalar';
-  if (!(POOL_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError('pool2d', `unknown variant '${forced}'; variants: ${POOL_VARIANTS.join(', ')}`);
-  if (forced === 'vec4' && channels % 4 !== 0) throw new WgnnError('pool2d', `variant vec4 needs channels that are a multiple of 4, got ${channels}; use scalar`);
-  return forced as PoolVariant;
+export function selectPoolVariant(channels: number, ctx: Pick<PlanContext, 'forcedVariants'>): PoolVariant {
+  return selectVec4Variant('pool2d', ctx, channels % 4 === 0, `channels that are a multiple of 4, got ${channels}`);
 }
 
 export type { PoolKind };

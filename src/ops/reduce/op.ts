@@ -5,14 +5,11 @@
 import reduceWgsl from '../../../shaders/reduce.wgsl?raw';
 import { WgnnError } from '../../errors.ts';
 import { formatShape, sizeOf } from '../../shape.ts';
-import { spreadWorkgroups, type Dispatch, type OpDefinition, type PlanContext } from '../op.ts';
+import { selectVec4Variant, spreadWorkgroups, vec4Shader, type Dispatch, type OpDefinition, type PlanContext, type Vec4Variant } from '../op.ts';
 import { REDUCE_KINDS, reducedShape, reduceReference, reduceValues, type ReduceKind } from './reference.ts';
 
 const SHADER = { name: 'reduce.wgsl', code: reduceWgsl };
-const SHADER_VEC4 = {
-  name: 'reduce.wgsl (vec4)',
-  code: reduceWgsl.replace('alias Elem = f32;', 'alias Elem = vec4<f32>;').replace('alias UElem = u32;', 'alias UElem = vec4<u32>;').replace('alias Mask = bool;', 'alias Mask = vec4<bool>;'),
-};
+const SHADER_VEC4 = vec4Shader(SHADER);
 const WG_SIZE = 64;
 /** Runs of kept and of reduced axes the kernel walks (vec4s); any rank up to 8 fits. */
 const RUNS = 4;
@@ -51,8 +48,7 @@ export function reduceRuns(shape: readonly number[], axes: readonly number[]): {
   return { kept: padRuns(kept), reduced: padRuns(reduced) };
 }
 
-export const REDUCE_VARIANTS = ['vec4', 'scalar'] as const;
-export type ReduceVariant = (typeof REDUCE_VARIANTS)[number];
+export type ReduceVariant = Vec4Variant;
 
 /** What 'vec4' runs: the innermost axis kept (stride 1) and its size whole vec4s, so every stride is too. */
 const fitsVec4 = (kept: Run[]) => kept[RUNS - 1].stride === 1 && kept[RUNS - 1].size % 4 === 0;
@@ -63,11 +59,7 @@ const fitsVec4 = (kept: Run[]) => kept[RUNS - 1].stride === 1 && kept[RUNS - 1].
  * [64,30,30,16] -> 16 (two passes): 7.0 ms scalar, 3.6 vec4 (Node, p25).
  */
 export function selectReduceVariant(kept: Run[], ctx: Pick<PlanContext, 'forcedVariants'>): ReduceVariant {
-  const forced = ctx.forcedVariants.reduce;
-  if (forced === undefined) return fitsVec4(kept) ? 'vec4' : 'scalar';
-  if (!(REDUCE_VARIANTS as readonly string[]).includes(forced)) throw new WgnnError('reduce', `unknown variant '${forced}'; variants: ${REDUCE_VARIANTS.join(', ')}`);
-  if (forced === 'vec4' && !fitsVec4(kept)) throw new WgnnError('reduce', 'variant vec4 needs the innermost axis kept and its size a multiple of 4; use scalar');
-  return forced as ReduceVariant;
+  return selectVec4Variant('reduce', ctx, fitsVec4(kept), 'the innermost axis kept and its size a multiple of 4');
 }
 
 /**
@@ -146,9 +138,8 @@ export const reduceOp: OpDefinition<ReduceAttrs> = {
     const shape = x!.shape;
     const { kept, reduced } = reduceRuns(shape, axes);
     const reduceCount = sizeOf(axes.map((a) => shape[a]));
-    const dispatch = (k: ReduceKind, count: number, runs: { kept: Run[]; reduced: Run[] }, n: number, bindings: Dispatch['bindings']) => reducePass(k, count, runs, n, bindings, ctx);
     const split = splitOf(kind, outCount, kept, reduced);
-    if (!split) return { scratchBytes: [], dispatches: [dispatch(kind, outCount, { kept, reduced }, reduceCount, [{ input: 0 }, { output: 0 }])] };
+    if (!split) return { scratchBytes: [], dispatches: [reducePass(kind, outCount, { kept, reduced }, reduceCount, [{ input: 0 }, { output: 0 }], ctx)] };
     // Pass 1: each chunk of the outermost reduced run is reduced on its own, into partials
     // [chunks, outCount] (the chunk index is the slowest kept run); pass 2 reduces the chunks.
     const { chunks, at } = split;
@@ -157,12 +148,12 @@ export const reduceOp: OpDefinition<ReduceAttrs> = {
       kept: [{ size: chunks, stride: (run.size / chunks) * run.stride }, ...kept.slice(1)],
       reduced: reduced.map((r, i) => (i === at ? { size: run.size / chunks, stride: r.stride } : r)),
     };
-    const secondPass = { kept: [...padRuns([]).slice(1), { size: outCount, stride: 1 }], reduced: [...padRuns([]).slice(1), { size: chunks, stride: outCount }] };
+    const secondPass = reduceRuns([chunks, outCount], [0]);
     return {
       scratchBytes: [chunks * outCount * 4],
       dispatches: [
-        dispatch(kind, chunks * outCount, firstPass, reduceCount / chunks, [{ input: 0 }, { scratch: 0 }]),
-        dispatch(kind, outCount, secondPass, chunks, [{ scratch: 0 }, { output: 0 }]),
+        reducePass(kind, chunks * outCount, firstPass, reduceCount / chunks, [{ input: 0 }, { scratch: 0 }], ctx),
+        reducePass(kind, outCount, secondPass, chunks, [{ scratch: 0 }, { output: 0 }], ctx),
       ],
     };
   },
