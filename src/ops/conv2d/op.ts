@@ -147,7 +147,7 @@ export function selectConv2dVariant(g: ConvGeometry, ctx: PlanContext): Conv2dVa
       throw new WgnnError('conv2d', `variant ${forced} needs one group and output channels that are a multiple of 4; got weights ${formatShape([g.KH, g.KW, g.CinG, g.Cout])}, groups ${g.groups}; use the implicit variant`);
     }
     if (quad && !ctx.quadOps) {
-      throw new WgnnError('conv2d', `variant ${forced} needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use implicit-vec4`);
+      throw new WgnnError('conv2d', `variant ${forced} needs the device feature 'subgroups' and WGSL's subgroup_id, which this device lacks; use ${forced === 'implicit-vec4-out-quad' ? 'implicit-vec4-out' : 'implicit-vec4'}`);
     }
     if (forced === 'depthwise' && !isDepthwiseVec4(g)) {
       throw new WgnnError(
