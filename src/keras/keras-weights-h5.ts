@@ -9,10 +9,9 @@
 import type { Dataset, File, Group } from 'jsfive';
 import { WgnnError } from '../errors.ts';
 import { formatShape } from '../shape.ts';
-import type { NamedWeight } from './weights-manifest.ts';
+import { checkWeightElements, type NamedWeight } from './weights-manifest.ts';
 
 /** No dataset may hold more elements than this (1 GiB of float32). */
-const MAX_ELEMENTS = 2 ** 28;
 const FLOAT_DTYPES = new Set(['<f4', '<f8', '<f2', '<i4', '<i8', '<i2', '|i1', '|u1', '<u2', '<u4']);
 
 export async function openH5(where: string, bytes: Uint8Array): Promise<File> {
@@ -26,7 +25,7 @@ export async function openH5(where: string, bytes: Uint8Array): Promise<File> {
 }
 
 /** The object at `path`, or undefined where the file has none. */
-export function h5Get(file: Group, path: string): Group | Dataset | undefined {
+function h5Get(file: Group, path: string): Group | Dataset | undefined {
   try {
     return file.get(path);
   } catch {
@@ -38,12 +37,11 @@ export function h5Get(file: Group, path: string): Group | Dataset | undefined {
 const isDataset = (x: unknown): x is Dataset => typeof x === 'object' && x !== null && 'shape' in x;
 
 /** A dataset's values as float32, after checking its dtype and size against sane limits. */
-export function readDataset(where: string, x: Group | Dataset | undefined): { shape: number[]; data: Float32Array } {
+function readDataset(where: string, x: Group | Dataset | undefined): { shape: number[]; data: Float32Array } {
   if (!x || !isDataset(x)) throw new WgnnError(where, 'is missing or not a dataset');
   const shape = [...(x.shape ?? [])];
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new WgnnError(where, `has an invalid shape ${JSON.stringify(shape)}`);
-  const elements = shape.reduce((p, d) => p * d, 1);
-  if (elements > MAX_ELEMENTS) throw new WgnnError(where, `shape ${formatShape(shape)} has ${elements} elements, more than wgnn accepts for one weight (${MAX_ELEMENTS})`);
+  const elements = checkWeightElements(where, shape);
   if (typeof x.dtype !== 'string' || !FLOAT_DTYPES.has(x.dtype)) throw new WgnnError(where, `dtype ${JSON.stringify(x.dtype)} is not a numeric type wgnn reads`);
   let values: ArrayLike<number>;
   try {

@@ -265,7 +265,7 @@ const BUILT_IN: Record<string, KerasLayerFactory> = {
 const ALIASES: Record<string, string> = {
   MaxPool1D: 'MaxPooling1D', MaxPool2D: 'MaxPooling2D', AvgPool1D: 'AveragePooling1D', AvgPool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D', Convolution1D: 'Conv1D', Convolution2D: 'Conv2D',
-  Conv2DTranspose: 'Conv2DTranspose', Deconvolution2D: 'Conv2DTranspose', Convolution2DTranspose: 'Conv2DTranspose',
+  Deconvolution2D: 'Conv2DTranspose', Convolution2DTranspose: 'Conv2DTranspose',
 };
 
 const custom = new Map<string, KerasLayerFactory>();

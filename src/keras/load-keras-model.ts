@@ -16,6 +16,7 @@ import { TimeDistributed } from '../model/layers/wrappers.ts';
 import { assignWeights } from './assign-weights.ts';
 import { absentKeys, buildModel, placedName, type PlacedLayer } from './build.ts';
 import { openH5, readLegacyH5, readVars } from './keras-weights-h5.ts';
+import { fetchOk } from './load-layers-model.ts';
 import { savingPaths } from './saving-paths.ts';
 import { isObject, kerasMajorVersion, readModelConfig } from './topology.ts';
 
@@ -132,8 +133,7 @@ export async function loadKerasModel(source: KerasModelSource, options: LoadKera
   if (typeof source === 'string' || source instanceof URL) {
     const fetchFn = options.fetch ?? globalThis.fetch;
     if (!fetchFn) throw new WgnnError('loadKerasModel', 'no fetch in this runtime; pass options.fetch, or the file as bytes');
-    const response = await fetchFn(String(source));
-    if (!response.ok) throw new WgnnError('loadKerasModel', `fetching ${String(source)} failed: HTTP ${response.status} ${response.statusText}`);
+    const response = await fetchOk('loadKerasModel', String(source), fetchFn);
     return kerasModelFromBytes(new Uint8Array(await response.arrayBuffer()));
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) return kerasModelFromBytes(new Uint8Array(await source.arrayBuffer()));

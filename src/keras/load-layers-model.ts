@@ -37,7 +37,8 @@ export interface LoadLayersModelOptions {
 
 const toBytes = (b: Bytes): Uint8Array => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
 
-function concat(chunks: Uint8Array[]): Uint8Array {
+/** The chunks end to end in one array (the chunk itself when there is one). */
+export function concatBytes(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let at = 0;
@@ -62,7 +63,7 @@ function parseJson(where: string, text: unknown): Record<string, unknown> {
 }
 
 /** A parsed model.json and each weight group's bytes, as a wgnn Model. */
-export function layersModelFromJson(json: Record<string, unknown>, groupBytes: (groups: WeightGroup[]) => Uint8Array[]): Model {
+function layersModelFromJson(json: Record<string, unknown>, groupBytes: (groups: WeightGroup[]) => Uint8Array[]): Model {
   const where = 'model.json';
   if (json.format !== undefined && json.format !== 'layers-model') {
     throw new WgnnError(where, `format '${String(json.format)}' is not a layers model${json.format === 'graph-model' ? ' (a TF.js graph model is a TensorFlow graph, not Keras layers: export the Keras model, or convert it to ONNX for loadOnnx)' : ''}`);
@@ -96,7 +97,7 @@ function fromParts(parts: LayersModelParts): Model {
     if (weights === undefined) return groups.map(() => new Uint8Array(0));
     if (weights instanceof ArrayBuffer || ArrayBuffer.isView(weights)) return splitGroups(toBytes(weights), groups);
     return groups.map((g) =>
-      concat(
+      concatBytes(
         g.paths.map((p) => {
           const shard = weights[p];
           if (!shard) throw new WgnnError('weights', `shard '${p}' of the manifest is missing; given: ${Object.keys(weights).join(', ') || 'none'}`);
@@ -108,7 +109,7 @@ function fromParts(parts: LayersModelParts): Model {
 }
 
 function fromArtifacts(a: ModelArtifactsLike): Model {
-  const data = a.weightData === undefined ? new Uint8Array(0) : Array.isArray(a.weightData) ? concat(a.weightData.map((b) => new Uint8Array(b))) : new Uint8Array(a.weightData);
+  const data = a.weightData === undefined ? new Uint8Array(0) : Array.isArray(a.weightData) ? concatBytes(a.weightData.map((b) => new Uint8Array(b))) : new Uint8Array(a.weightData);
   return fromParts({ modelJson: { modelTopology: a.modelTopology, weightsManifest: [{ paths: [], weights: a.weightSpecs ?? [] }] }, weights: data });
 }
 
@@ -117,15 +118,18 @@ export async function layersModelFromShards(where: string, text: unknown, readSh
   const json = parseJson(where, text);
   const paths = [...new Set(readManifest(json.weightsManifest).flatMap((g) => g.paths))];
   const shards = new Map(await Promise.all(paths.map(async (p) => [p, await readShard(p)] as const)));
-  return layersModelFromJson(json, (groups) => groups.map((g) => concat(g.paths.map((p) => shards.get(p)!))));
+  return layersModelFromJson(json, (groups) => groups.map((g) => concatBytes(g.paths.map((p) => shards.get(p)!))));
+}
+
+/** fetch(url), or an error naming the URL and the HTTP status where the response is not ok. */
+export async function fetchOk(where: string, url: string, fetchFn: typeof fetch): Promise<Response> {
+  const response = await fetchFn(url);
+  if (!response.ok) throw new WgnnError(where, `fetching ${url} failed: HTTP ${response.status} ${response.statusText}`);
+  return response;
 }
 
 async function fromUrl(url: string, fetchFn: typeof fetch): Promise<Model> {
-  const get = async (u: string) => {
-    const response = await fetchFn(u);
-    if (!response.ok) throw new WgnnError('loadLayersModel', `fetching ${u} failed: HTTP ${response.status} ${response.statusText}`);
-    return response;
-  };
+  const get = (u: string) => fetchOk('loadLayersModel', u, fetchFn);
   const base = new URL(url, globalThis.location?.href);
   return layersModelFromShards(url, await (await get(base.href)).text(), async (p) => new Uint8Array(await (await get(new URL(p, base).href)).arrayBuffer()));
 }

@@ -7,8 +7,7 @@
 import { WgnnError } from '../errors.ts';
 import type { ValueId } from '../graph/ir.ts';
 import type { Layer } from '../model/layers/layer.ts';
-import { RecurrentLayer } from '../model/layers/recurrent.ts';
-import { TimeDistributed } from '../model/layers/wrappers.ts';
+import { concatBytes } from './load-layers-model.ts';
 import { kerasWeightName } from './topology.ts';
 import type { Model } from '../model/model.ts';
 
@@ -38,9 +37,7 @@ function renamed(c: { class_name: string; config: Record<string, unknown> }): { 
 
 /** A weight key of `layer` (kernel, recurrentKernel, forward/kernel) as TF.js names it under the layer. */
 function weightPath(layer: Layer, key: string): string {
-  const owner = layer instanceof TimeDistributed ? layer.layer : layer;
-  if (owner instanceof RecurrentLayer) return owner.kerasWeightPath(key).split('/').map(kerasWeightName).join('/');
-  return kerasWeightName(key);
+  return layer.kerasWeightPath(key).split('/').map(kerasWeightName).join('/');
 }
 
 export function saveLayersModel(model: Model, options: SaveLayersModelOptions = {}): SavedLayersModel {
@@ -82,8 +79,7 @@ export function saveLayersModel(model: Model, options: SaveLayersModelOptions = 
       chunks.push(data);
     }
   }
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  chunks.reduce((at, c) => (bytes.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at), at + c.byteLength), 0);
+  const bytes = concatBytes(chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
 
   const modelJson = {
     format: 'layers-model',

@@ -8,7 +8,7 @@
 import type { LayerSpec, ModelSpec } from './topology.ts';
 
 /** Keras's naming.to_snake_case: "Conv2DTranspose" -> "conv2d_transpose", "SimpleRNN" -> "simple_rnn". */
-export function kerasSnakeCase(name: string): string {
+function kerasSnakeCase(name: string): string {
   return name
     .replace(/\W+/g, '')
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')

@@ -4,7 +4,8 @@
 // (value = code * scale + min) or float16 halves; all are turned back into float32 here.
 // Files are untrusted: every shape and byte count is checked before anything is allocated.
 import { WgnnError } from '../errors.ts';
-import { formatShape } from '../shape.ts';
+import { halfToFloat } from '../onnx/tensor.ts';
+import { formatShape, sizeOf } from '../shape.ts';
 import { isObject } from './topology.ts';
 
 export interface WeightSpec {
@@ -28,7 +29,15 @@ export interface NamedWeight {
 /** Bytes of one stored element. */
 const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 /** No single weight may exceed this many elements (1 GiB of float32). */
+/** Elements wgnn accepts in one weight of a model file: beyond it a file is taken as hostile. */
 const MAX_ELEMENTS = 2 ** 28;
+
+/** The elements of a weight of `shape`, checked against MAX_ELEMENTS before anything is allocated. */
+export function checkWeightElements(where: string, shape: readonly number[]): number {
+  const elements = sizeOf(shape);
+  if (elements > MAX_ELEMENTS) throw new WgnnError(where, `shape ${formatShape(shape)} has ${elements} elements, more than wgnn accepts for one weight (${MAX_ELEMENTS})`);
+  return elements;
+}
 
 function readSpec(where: string, w: unknown): WeightSpec {
   if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) throw new WgnnError(where, 'each weight needs a name and a shape');
@@ -62,8 +71,7 @@ export function readManifest(manifest: unknown): WeightGroup[] {
 /** Elements and stored bytes of one weight, after checking that its dtype and size are sane. */
 function storedSize(spec: WeightSpec): { elements: number; bytes: number } {
   const where = `weight '${spec.name}'`;
-  const elements = spec.shape.reduce((p, d) => p * d, 1);
-  if (elements > MAX_ELEMENTS) throw new WgnnError(where, `shape ${formatShape(spec.shape)} has ${elements} elements, more than wgnn accepts for one weight (${MAX_ELEMENTS})`);
+  const elements = checkWeightElements(where, spec.shape);
   const stored = spec.quantization?.dtype ?? spec.dtype;
   const per = STORED_BYTES[stored];
   if (per === undefined) throw new WgnnError(where, `dtype '${stored}' is not supported; weights may be float32, int32, bool, or quantized to uint8, uint16 or float16`);
@@ -74,15 +82,6 @@ function storedSize(spec: WeightSpec): { elements: number; bytes: number } {
     }
   }
   return { elements, bytes: elements * per };
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 function decode(spec: WeightSpec, bytes: Uint8Array, elements: number): Float32Array {

@@ -170,7 +170,8 @@ function fromTyped(spec: ElemSpec, values: unknown[]): Data {
 const decoder = new TextDecoder();
 export const utf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
-function halfToFloat(h: number): number {
+/** An IEEE half-precision bit pattern as a number. */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;

@@ -105,6 +105,11 @@ export abstract class Layer {
     throw new WgnnError(this.name ?? this.layerKind, `a ${this.layerKind} layer has no Keras counterpart, so the model cannot be saved in a Keras format (exportOnnx can write it)`);
   }
 
+  /** A weight key's path as Keras writes it under this layer (a recurrent layer's directions add a level). */
+  kerasWeightPath(key: string): string {
+    return key;
+  }
+
   /** The weight names and shapes, known once the layer has been applied. */
   weightShapes(): Record<string, number[]> {
     return Object.fromEntries([...this.weights].map(([k, w]) => [k, [...w.shape]]));

@@ -85,7 +85,7 @@ export class RecurrentLayer extends Layer {
   }
 
   /** The weight's name as Keras writes it under this layer: a direction's under forward_<cell> / backward_<cell>. */
-  kerasWeightPath(key: string): string {
+  override kerasWeightPath(key: string): string {
     const [direction, weight] = key.includes('/') ? key.split('/') : [undefined, key];
     const cell = { lstm: 'lstm', gru: 'gru', simpleRnn: 'simplernn' }[this.cell];
     return direction ? `${direction}_${cell}/${weight}` : weight;

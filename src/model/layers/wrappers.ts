@@ -22,6 +22,10 @@ export class TimeDistributed extends Layer {
     this.layer.setWeights(values);
   }
 
+  override kerasWeightPath(key: string): string {
+    return this.layer.kerasWeightPath(key);
+  }
+
   override kerasConfig(): KerasLayerConfig {
     return { class_name: 'TimeDistributed', config: { name: this.name, layer: this.layer.kerasConfig() } };
   }

@@ -3,7 +3,7 @@
 // The graph the model compiles from is written op by op (./ops.ts); weights become initializers,
 // the model's inputs keep their names and open dims (as symbolic dims), and outputs their names.
 import { WgnnError } from '../../errors.ts';
-import { inferNode, type Specs } from '../../compile/infer.ts';
+import { inferShapes } from '../../compile/infer.ts';
 import type { Graph, ValueId } from '../../graph/ir.ts';
 import { Model } from '../../model/model.ts';
 import { EXPORTERS, type ExportContext } from './ops.ts';
@@ -23,9 +23,7 @@ export function exportOnnx(model: Model | Graph, options: ExportOnnxOptions = {}
   for (const v of graph.values) w.reserve(v.name);
 
   // Shapes with open dims probed as 1: the exporters need ranks, and a transposed conv its sizes.
-  const specs: Specs = new Map();
-  for (const v of graph.values) if (v.shape && (v.data !== undefined || graph.inputs.includes(v.id))) specs.set(v.id, { shape: v.shape.map((d) => d ?? 1), dtype: v.dtype });
-  for (const node of graph.nodes) inferNode(graph, node, specs).forEach((s, i) => specs.set(node.outputs[i], s));
+  const specs = inferShapes(graph, new Map(graph.inputs.map((id) => [id, graph.values[id].shape!.map((d) => d ?? 1)])));
 
   const written = new Set<ValueId>();
   const ctx: ExportContext = {

@@ -18,6 +18,7 @@ import { onnxWeightsFrom } from '../../ops/recurrent/convert.ts';
 import { GATES } from '../../ops/recurrent/layout.ts';
 import { directionsOf, layerOutputSlots, weightSlot, type RecurrentLayerAttrs } from '../../ops/recurrent-layer/attrs.ts';
 import type { SoftmaxAttrs } from '../../ops/softmax/op.ts';
+import { transposeOp } from '../../ops/transpose/op.ts';
 import type { TensorSpec } from '../../ops/op.ts';
 import { USES_ALPHA, USES_BETA } from '../ops/recurrent.ts';
 import type { OnnxWriter } from './writer.ts';
@@ -39,26 +40,11 @@ const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 const out = (node: GraphNode, c: ExportContext, i = 0) => c.name(node.outputs[i]);
 
-/** Reorders a row-major tensor's axes on the host. */
-function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
-  const outShape = perm.map((p) => shape[p]);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
-  const result = new Float32Array(data.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let o = 0; o < data.length; o++) {
-    let src = 0;
-    for (let k = 0; k < perm.length; k++) src += index[k] * strides[perm[k]];
-    result[o] = data[src];
-    for (let k = perm.length - 1; k >= 0; k--) {
-      if (++index[k] < outShape[k]) break;
-      index[k] = 0;
-    }
-  }
-  return result;
-}
+/** Reorders a row-major tensor's axes on the host (the transpose op's reference). */
+const permute = (data: Float32Array, shape: readonly number[], perm: number[]): Float32Array => transposeOp.reference([{ shape: [...shape], data }], { perm })[0].data as Float32Array;
 
 /** `x` through the activation (or `x` itself for linear), into `target` when given. */
-export function activate(c: ExportContext, where: string, x: string, a: ResolvedActivation | undefined, target?: string): string {
+function activate(c: ExportContext, where: string, x: string, a: ResolvedActivation | undefined, target?: string): string {
   const to = target ?? c.w.fresh(`${x}/${a?.kind ?? 'linear'}`);
   const emit = (op: string, attrs: Record<string, number | { float: number }> = {}, inputs = [x]) => c.w.node(op, inputs, [to], attrs)[0];
   const scalar = (v: number) => c.w.floats(`${to}/const`, [], Float32Array.of(v));

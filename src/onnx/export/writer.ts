@@ -2,7 +2,7 @@
 // nodes in order, initializers, graph inputs and outputs, unique names for helper values.
 import { onnx } from '../generated/onnx-pb.js';
 
-export const OPSET = 17;
+const OPSET = 17;
 const IR_VERSION = 8;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT32 = onnx.TensorProto.DataType.INT32;
